@@ -1,0 +1,18 @@
+"""Anamnesis: the Streamlit entry point. Sets up the page, the shared sidebar and the router."""
+
+import streamlit as st
+
+from ui import library_index
+
+st.set_page_config(page_title="Anamnesis", page_icon=":material/psychology:", layout="wide")
+
+pages = [
+    st.Page("pages/library.py", title="Library", icon=":material/menu_book:", default=True),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.caption("Anamnesis works fully offline. Everything it drafts is a suggestion for clinician review.")
+
+library_index()
+navigation.run()

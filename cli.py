@@ -1,0 +1,126 @@
+"""Command line for Anamnesis: build the index, list the library, search it.
+
+Run `python cli.py --help`. Every command reads the same `ANAMNESIS_*` settings as the app.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config import get_settings
+from knowledge.loader import LibraryError, load_library
+from knowledge.models import Kind
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+KindOption = Annotated[
+    list[Kind] | None,
+    typer.Option("--kind", help="Only this kind (repeatable): goal, objective, intervention, reference."),
+]
+ModalityOption = Annotated[
+    list[str] | None,
+    typer.Option("--modality", help="Only this modality id, or modality-neutral entries (repeatable)."),
+]
+AreaOption = Annotated[list[str] | None, typer.Option("--area", help="Only this problem-area id (repeatable).")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _ready_index(quiet: bool = True):
+    from knowledge.embeddings import EmbeddingModelMissing
+    from knowledge.service import ready_index
+
+    def progress(fraction: float, message: str) -> None:
+        if not quiet:
+            typer.echo(f"[{fraction:4.0%}] {message}", err=True)
+
+    try:
+        return ready_index(get_settings(), progress)
+    except (LibraryError, EmbeddingModelMissing) as error:
+        raise _fail(str(error)) from error
+
+
+@app.command("build-index")
+def build_index() -> None:
+    """Create or incrementally refresh the search index from the library files."""
+    index, _, report = _ready_index(quiet=False)
+    typer.echo(
+        f"Index ready: {len(index)} documents ({report.added} added, {report.updated} updated, "
+        f"{report.removed} removed, {report.unchanged} unchanged) in {report.seconds:.2f}s"
+    )
+
+
+@app.command("library")
+def library(as_json: Annotated[bool, typer.Option("--json", help="Print every entry as JSON.")] = False) -> None:
+    """List every curated library entry with its fields."""
+    try:
+        lib = load_library(get_settings().library_dir)
+    except LibraryError as error:
+        raise _fail(str(error)) from error
+    if as_json:
+        typer.echo(json.dumps([e.model_dump(mode="json") for e in lib.entries], indent=2, ensure_ascii=False))
+        return
+    for entry in lib.entries:
+        typer.echo(f"{entry.id}\t{entry.kind.value}\t{','.join(entry.problem_areas)}\t{entry.text}")
+
+
+def _validate_filters(lib_taxonomy, modalities: list[str] | None, areas: list[str] | None) -> None:
+    known_modalities = {t.id for t in lib_taxonomy.modalities}
+    known_areas = {t.id for t in lib_taxonomy.problem_areas}
+    for modality in modalities or []:
+        if modality not in known_modalities:
+            raise _fail(f"unknown modality '{modality}'; choose from: {', '.join(sorted(known_modalities))}", 2)
+    for area in areas or []:
+        if area not in known_areas:
+            raise _fail(f"unknown problem area '{area}'; choose from: {', '.join(sorted(known_areas))}", 2)
+
+
+@app.command("search")
+def search(
+    query: Annotated[str | None, typer.Argument(help="What to look for, in your own words.")] = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="A file with one query per line, answered in one process.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many results per query.")] = 10,
+    kind: KindOption = None,
+    modality: ModalityOption = None,
+    area: AreaOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print hits as JSON.")] = False,
+) -> None:
+    """Hybrid (BM25 + dense) search of the library and reference documents."""
+    if (query is None) == (queries is None):
+        raise _fail("give either a QUERY or --queries FILE", 2)
+    if queries is not None:
+        try:
+            asked = [line.strip() for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, UnicodeDecodeError) as error:
+            raise _fail(f"cannot read {queries}: {error}", 2) from error
+    else:
+        asked = [query]
+    index, lib, _ = _ready_index()
+    _validate_filters(lib.taxonomy, modality, area)
+    answers = [index.search(q, k=k, kinds=kind, modalities=modality, areas=area) for q in asked]
+    if as_json:
+        payload = [[h.model_dump(mode="json") for h in hits] for hits in answers]
+        typer.echo(json.dumps(payload if queries is not None else payload[0], indent=2, ensure_ascii=False))
+        return
+    for asked_query, hits in zip(asked, answers, strict=True):
+        if queries is not None:
+            typer.echo(f"# {asked_query}")
+        if not hits:
+            typer.echo("No matches. Try other words, or fewer filters.")
+        for rank, hit in enumerate(hits, start=1):
+            typer.echo(f"{rank:2}. [{hit.kind.value}] {hit.id} ({', '.join(hit.problem_areas)}) {hit.score:.4f}")
+            typer.echo(f"    {hit.text}")
+
+
+if __name__ == "__main__":
+    sys.exit(app())

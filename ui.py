@@ -1,0 +1,68 @@
+"""Streamlit glue shared by the pages: process-wide resources and safe text rendering.
+
+The only module besides `app.py` and `pages/` that imports streamlit. Nothing per-client
+is cached here: the cached objects are the index and the library, identical for every user.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from config import get_settings
+from knowledge.embeddings import EmbeddingModelMissing
+from knowledge.index import LibraryIndex
+from knowledge.loader import Library, LibraryError, load_library
+from knowledge.service import open_index
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_md(text: str) -> str:
+    """Make any text (library, user, document or model) render literally through st.markdown."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+@dataclass
+class _IndexHolder:
+    """The shared index plus whether this process has refreshed it from the library yet."""
+
+    index: LibraryIndex
+    library: Library
+    refreshed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource(show_spinner=False)
+def _index_holder() -> _IndexHolder:
+    settings = get_settings()
+    library = load_library(settings.library_dir)
+    return _IndexHolder(index=open_index(settings, library), library=library)
+
+
+def library_index() -> tuple[LibraryIndex, Library]:
+    """The search index, refreshed from the library once per process with a visible progress bar.
+
+    Stops the page with a clear message when the library or the embedding model is broken.
+    """
+    try:
+        holder = _index_holder()
+    except (LibraryError, EmbeddingModelMissing, ValueError) as error:
+        st.error(f"The knowledge library could not be opened: {error}", icon=":material/error:")
+        st.stop()
+    if not holder.refreshed:
+        with holder.lock:
+            if not holder.refreshed:
+                bar = st.progress(0.0, text="Preparing the knowledge library (first start only)…")
+                holder.index.refresh(holder.library, lambda fraction, message: bar.progress(fraction, text=message))
+                bar.empty()
+                holder.refreshed = True
+    return holder.index, holder.library
+
+
+def reload_library() -> None:
+    """Forget the cached library and index, so the next access re-reads the files."""
+    _index_holder.clear()
