@@ -61,7 +61,7 @@ class OnnxEmbeddings(Embeddings):
     starts on the first call. Query embeddings are memoised (a search box re-asks often).
     """
 
-    def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None, batch_size: int = 32):
+    def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None, batch_size: int = 8):
         self.model_path = _require(
             model_path or default_model_path(), "model (model.onnx)", "ANAMNESIS_EMBEDDING_MODEL_PATH"
         )
@@ -101,20 +101,26 @@ class OnnxEmbeddings(Embeddings):
             return np.zeros((0, DIMENSION), dtype=np.float32)
         if self._session is None:
             self._load()
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = [t if t.strip() else " " for t in texts[start : start + self.batch_size]]
-            encodings = self._tokenizer.encode_batch(batch)
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if self._feeds_token_types:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feeds)[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.vstack(out).astype(np.float32)
+        # Batch texts of similar length together: padding to the longest in a batch is wasted work.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            positions = order[start : start + self.batch_size]
+            out[positions] = self._encode_batch([texts[i] if texts[i].strip() else " " for i in positions])
+        return out
+
+    def _encode_batch(self, batch: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self._feeds_token_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        # Mean pooling over real tokens, then L2 normalisation (sentence-transformers' recipe for this model).
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
     def _embed_one(self, text: str) -> tuple[float, ...]:
         return tuple(self.encode([text])[0].tolist())

@@ -21,6 +21,10 @@ LIBRARY_DIR = KNOWLEDGE_DIR / "library"
 TAXONOMY_FILE = KNOWLEDGE_DIR / "taxonomy.yaml"
 
 
+# The C loader is ~10x faster; it is safe (no arbitrary tags) like SafeLoader.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class LibraryError(ValueError):
     """A library or taxonomy file is malformed; the message says where and why."""
 
@@ -48,7 +52,7 @@ class Library:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except UnicodeDecodeError as exc:
         raise LibraryError(f"{path.name}: not UTF-8 text ({exc.reason})") from exc
     except yaml.YAMLError as exc:

@@ -1,0 +1,143 @@
+"""Retrieval benchmark: quality (hit@5, precision@5, MRR) per channel, latency, build and refresh times.
+
+Run with `make bench` (or `python -m benchmarks.retrieval`). Prints a Markdown table for README.md
+and writes the raw numbers to `benchmarks/results/retrieval.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from knowledge.embeddings import OnnxEmbeddings
+from knowledge.index import LibraryIndex, make_chroma_client
+from knowledge.loader import load_library
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+QUERIES = BENCH_DIR / "queries.yaml"
+RESULTS = BENCH_DIR / "results" / "retrieval.json"
+K = 5
+
+
+def load_queries(path: Path) -> list[tuple[str, set[str]]]:
+    """The labeled query set: (query, expected problem areas)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(q["query"], set(q["areas"])) for q in raw["queries"]]
+
+
+def quality(index: LibraryIndex, queries: list[tuple[str, set[str]]], mode: str) -> dict[str, float]:
+    """hit@5, precision@5 and MRR (first relevant hit within the top 10) for one search mode."""
+    hits_at_k, precision, reciprocal = [], [], []
+    for query, expected in queries:
+        hits = index.search(query, k=10, mode=mode)
+        relevant = [bool(expected & set(h.problem_areas)) for h in hits]
+        hits_at_k.append(any(relevant[:K]))
+        precision.append(sum(relevant[:K]) / K)
+        reciprocal.append(next((1 / rank for rank, ok in enumerate(relevant, start=1) if ok), 0.0))
+    return {
+        "hit@5": statistics.fmean(hits_at_k),
+        "precision@5": statistics.fmean(precision),
+        "mrr": statistics.fmean(reciprocal),
+    }
+
+
+def latency_ms(index: LibraryIndex, queries: list[tuple[str, set[str]]], repeats: int = 5) -> dict[str, float]:
+    """Warm hybrid query latency: model loaded, but every query embedded afresh (no memo)."""
+    index.search("warm up", k=K)
+    samples = []
+    for _ in range(repeats):
+        for query, _ in queries:
+            index.embeddings._query_cache.cache_clear()
+            started = time.perf_counter()
+            index.search(query, k=K)
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1], "n": len(samples)}
+
+
+def first_render_seconds(data_dir: Path) -> float:
+    """Time for a fresh process to render the app's first page once the index exists (AppTest)."""
+    script = (
+        "import time; from streamlit.testing.v1 import AppTest; t=time.perf_counter(); "
+        "at=AppTest.from_file('app.py', default_timeout=120).run(); "
+        "assert not at.exception, at.exception; print(time.perf_counter()-t)"
+    )
+    env = {"ANAMNESIS_DATA_DIR": str(data_dir), "ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def run(queries_path: Path) -> dict:
+    """Build a cold index in a temporary folder and measure everything."""
+    queries = load_queries(queries_path)
+    library = load_library()
+    embeddings = OnnxEmbeddings()
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        started = time.perf_counter()
+        embeddings.encode(["load the model"])  # model load is part of a cold build
+        index = LibraryIndex(make_chroma_client(data_dir / "chroma"), embeddings, library.taxonomy, "anamnesis-library")
+        index.refresh(library)
+        cold = time.perf_counter() - started
+        noop_started = time.perf_counter()
+        index.refresh(load_library())
+        noop = time.perf_counter() - noop_started
+        results = {
+            "entries": len(library.entries),
+            "queries": len(queries),
+            "quality": {mode: quality(index, queries, mode) for mode in ("lexical", "dense", "hybrid")},
+            "latency_ms": latency_ms(index, queries),
+            "cold_build_s": cold,
+            "noop_refresh_s": noop,
+            "first_render_s": first_render_seconds(data_dir),
+        }
+    return results
+
+
+def markdown(results: dict) -> str:
+    """The README table."""
+    q = results["quality"]
+    lines = [
+        f"Library: {results['entries']} entries; {results['queries']} labeled clinician-phrased queries.",
+        "",
+        "| channel | hit@5 | precision@5 | MRR |",
+        "|---|---|---|---|",
+        *(
+            f"| {name} | {q[mode]['hit@5']:.2f} | {q[mode]['precision@5']:.2f} | {q[mode]['mrr']:.2f} |"
+            for name, mode in (("BM25 only", "lexical"), ("dense only", "dense"), ("hybrid (RRF)", "hybrid"))
+        ),
+        "",
+        "| timing | result | target |",
+        "|---|---|---|",
+        f"| warm query p50 / p95 | {results['latency_ms']['p50']:.1f} / {results['latency_ms']['p95']:.1f} ms "
+        "| p50 ≤ 10 ms |",
+        f"| cold index build (whole library) | {results['cold_build_s']:.1f} s | ≤ 20 s |",
+        f"| no-op refresh | {results['noop_refresh_s']:.2f} s | ≤ 1 s |",
+        f"| app first render (index exists) | {results['first_render_s']:.1f} s | ≤ 3 s |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=Path, default=QUERIES, help="labeled query set (YAML)")
+    args = parser.parse_args()
+    results = run(args.queries)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

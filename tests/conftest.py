@@ -1,0 +1,60 @@
+"""Shared fixtures: isolated settings per test, one real embedder and one real library index per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Never let a test reach a hub or phone home, whatever the developer's environment says.
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+from config import Settings, get_settings
+from knowledge.embeddings import OnnxEmbeddings
+from knowledge.index import LibraryIndex, make_chroma_client
+from knowledge.loader import Library, load_library
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch) -> Settings:
+    """Point every ANAMNESIS_* setting that holds state at a fresh temporary folder."""
+    for name in list(os.environ):
+        if name.startswith("ANAMNESIS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> OnnxEmbeddings:
+    """The real offline embedder, loaded once."""
+    return OnnxEmbeddings()
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The real curated library."""
+    return load_library()
+
+
+@pytest.fixture(scope="session")
+def library_data_dir(tmp_path_factory, embeddings, library) -> Path:
+    """A data dir whose Chroma index holds the whole real library, built once per session. Read-only by convention."""
+    data_dir = tmp_path_factory.mktemp("library-data")
+    index = LibraryIndex(make_chroma_client(data_dir / "chroma"), embeddings, library.taxonomy, "anamnesis-library")
+    index.refresh(library)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def library_index(library_data_dir, embeddings, library) -> LibraryIndex:
+    """The session's index of the whole real library (do not write to it; build a small one instead)."""
+    return LibraryIndex(
+        make_chroma_client(library_data_dir / "chroma"), embeddings, library.taxonomy, "anamnesis-library"
+    )

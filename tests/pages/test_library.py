@@ -1,0 +1,80 @@
+"""The Library page, driven through the real app script with AppTest."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from config import get_settings
+from tests.conftest import PROJECT_DIR
+
+
+@pytest.fixture
+def app(library_data_dir, monkeypatch) -> AppTest:
+    """The app opened on its default page against the session's prebuilt index."""
+    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def plain(markdown: str) -> str:
+    """Markdown with its escapes removed, i.e. the text the clinician sees."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def cards(at: AppTest) -> list[str]:
+    """The wording of every result card shown (the markdown after each kind badge)."""
+    values = [m.value for m in at.markdown]
+    return [values[i + 1] for i, v in enumerate(values) if "-badge[" in v and i + 1 < len(values)]
+
+
+def test_opens_on_library_with_counts(app, library):
+    """The app's default page is the Library, showing how much it holds."""
+    assert app.title[0].value == "Library"
+    goals = sum(e.kind == "goal" for e in library.entries)
+    assert f"{goals} goals" in app.caption[0].value
+
+
+def test_search_shows_results_with_ids(app):
+    """Typing a concern lists matching cards with their ids and sources."""
+    app.text_input(key="library_query").input("keeps people at a distance, intellectualizes feelings").run()
+    assert not app.exception
+    assert len(cards(app)) == app.number_input(key="library_k").value
+    captions = plain(" ".join(c.value for c in app.caption))
+    assert "id: " in captions and "source: library:" in captions
+
+
+def test_kind_filter(app):
+    """The kind filter limits results to that kind."""
+    app.multiselect(key="library_kinds").set_value(["intervention"]).run()
+    app.text_input(key="library_query").input("trouble sleeping").run()
+    badges = [m.value for m in app.markdown if "-badge[" in m.value]
+    assert badges and all(b.startswith(":green-badge[Intervention]") for b in badges)
+
+
+def test_no_results_state(app):
+    """A filter combination nothing matches explains what to try."""
+    app.multiselect(key="library_kinds").set_value(["reference"]).run()
+    app.text_input(key="library_query").input("grief").run()
+    assert "Nothing matched" in app.info[0].value
+
+
+def test_browse_by_area(app, library):
+    """With no query, the page browses a problem area in tabs by kind."""
+    app.selectbox(key="library_browse_area").set_value("grief").run()
+    labels = [t.label for t in app.tabs]
+    goals = sum(e.kind == "goal" for e in library.for_area("grief"))
+    assert labels[0] == f"Goals ({goals})"
+
+
+def test_hostile_query_renders_literally(app):
+    """Markup typed into search is never rendered as HTML or a link."""
+    app.text_input(key="library_query").input("<img src=x onerror=alert(1)> [click](http://evil)").run()
+    assert not app.exception
+    assert all("<img" not in m.value for m in app.markdown)
