@@ -8,18 +8,66 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+import yaml
 
 from knowledge.loader import LibraryError, load_library, load_taxonomy
 from knowledge.models import Category, Kind
 
-REQUIRED_AREAS = ["depression", "anxiety", "panic", "social-anxiety", "trauma", "grief", "relationship-conflict", "intimacy-attachment", "self-esteem", "anger", "substance-use", "suicidality", "self-harm", "emotion-regulation", "ocd", "sleep", "perfectionism", "life-transition", "identity", "family-conflict", "work-stress", "health-adjustment", "eating-body-image", "loneliness", "interpersonal-patterns"]
-REQUIRED_MODALITIES = ["psychodynamic", "cbt", "dbt", "act", "person-centered", "mindfulness", "ifs", "emdr", "ipt", "family-systems", "schema", "solution-focused", "motivational-interviewing", "experiential", "expressive-arts"]
+REQUIRED_AREAS = [
+    "depression",
+    "anxiety",
+    "panic",
+    "social-anxiety",
+    "trauma",
+    "grief",
+    "relationship-conflict",
+    "intimacy-attachment",
+    "self-esteem",
+    "anger",
+    "substance-use",
+    "suicidality",
+    "self-harm",
+    "emotion-regulation",
+    "ocd",
+    "sleep",
+    "perfectionism",
+    "life-transition",
+    "identity",
+    "family-conflict",
+    "work-stress",
+    "health-adjustment",
+    "eating-body-image",
+    "loneliness",
+    "interpersonal-patterns",
+]
+REQUIRED_MODALITIES = [
+    "psychodynamic",
+    "cbt",
+    "dbt",
+    "act",
+    "person-centered",
+    "mindfulness",
+    "ifs",
+    "emdr",
+    "ipt",
+    "family-systems",
+    "schema",
+    "solution-focused",
+    "motivational-interviewing",
+    "experiential",
+    "expressive-arts",
+]
 
 GOOD_GOAL = """
   - id: low-goal-one
     kind: goal
     text: Re-engage with activities that once felt meaningful.
 """
+
+
+def one_entry(areas: list[str] | None = None, **fields) -> str:
+    """A library file body holding a single entry with the given fields."""
+    return yaml.safe_dump({"problem_areas": areas or [], "entries": [fields]}, sort_keys=False)
 
 
 def write_library(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -121,13 +169,13 @@ class TestValidation:
 
     def test_unknown_problem_area_names_entry_and_field(self, tmp_path):
         """An unknown area id names file, entry and field."""
-        body = "entries:\n  - id: a-goal\n    kind: goal\n    text: Feel steadier day to day.\n    problem_areas: [sadness]\n"
+        body = one_entry(id="a-goal", kind="goal", text="Feel steadier day to day.", problem_areas=["sadness"])
         with pytest.raises(LibraryError, match=r"x\.yaml entry 'a-goal': field 'problem_areas': unknown problem area"):
             load(tmp_path, {"x.yaml": body})
 
     def test_unknown_modality(self, tmp_path):
         """An unknown modality id is rejected with its field."""
-        body = "problem_areas: [anger]\nentries:\n  - id: a-goal\n    kind: goal\n    text: Respond to anger safely.\n    modalities: [hypnosis]\n"
+        body = one_entry(["anger"], id="a-goal", kind="goal", text="Respond to anger safely.", modalities=["hypnosis"])
         with pytest.raises(LibraryError, match=r"field 'modalities': unknown modality 'hypnosis'"):
             load(tmp_path, {"x.yaml": body})
 
@@ -139,7 +187,7 @@ class TestValidation:
 
     def test_unknown_field(self, tmp_path):
         """A misspelt field is not silently dropped."""
-        body = "problem_areas: [anger]\nentries:\n  - id: a-goal\n    kind: goal\n    text: Respond to anger safely.\n    modality: [cbt]\n"
+        body = one_entry(["anger"], id="a-goal", kind="goal", text="Respond to anger safely.", modality=["cbt"])
         with pytest.raises(LibraryError, match=r"field 'modality': Extra inputs are not permitted"):
             load(tmp_path, {"x.yaml": body})
 
@@ -154,7 +202,7 @@ class TestValidation:
 
     def test_intervention_needs_category(self, tmp_path):
         """Interventions must say which plan element they are."""
-        body = "problem_areas: [anger]\nentries:\n  - id: an-int\n    kind: intervention\n    text: Teach a time-out routine for rising anger.\n"
+        body = one_entry(["anger"], id="an-int", kind="intervention", text="Teach a time-out routine for rising anger.")
         with pytest.raises(LibraryError, match=r"field 'category': required for interventions"):
             load(tmp_path, {"x.yaml": body})
 
@@ -178,9 +226,7 @@ class TestValidation:
 
     def test_bad_slug(self, tmp_path):
         """Ids are stable slugs (they are cited in plans)."""
-        body = (
-            "problem_areas: [anger]\nentries:\n  - id: Not A Slug\n    kind: goal\n    text: Respond to anger safely.\n"
-        )
+        body = one_entry(["anger"], id="Not A Slug", kind="goal", text="Respond to anger safely.")
         with pytest.raises(LibraryError, match=r"field 'id': String should match pattern"):
             load(tmp_path, {"x.yaml": body})
 
