@@ -39,7 +39,7 @@ class Category(StrEnum):
 class Term(BaseModel):
     """One item of the controlled vocabulary (a problem area, modality or category)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     id: str = Field(pattern=SLUG, description="Stable slug used in entries and records.")
     label: str = Field(min_length=1, description="Name shown to clinicians.")
@@ -49,7 +49,7 @@ class Term(BaseModel):
 class Taxonomy(BaseModel):
     """The vocabulary every entry is checked against."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     problem_areas: tuple[Term, ...]
     modalities: tuple[Term, ...]
@@ -75,7 +75,7 @@ class Entry(BaseModel):
     name (and page) for a clinician's reference document.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     id: str = Field(pattern=SLUG, max_length=120, description="Stable slug; cited as the source of a suggestion.")
     kind: Kind = Field(description="goal, objective, intervention or reference.")

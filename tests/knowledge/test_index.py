@@ -120,7 +120,7 @@ class TestSearch:
         hits = library_index.search(query, k=5)
         assert sum(area in h.problem_areas for h in hits) >= 3, [h.id for h in hits]
 
-    @pytest.mark.parametrize("mode", ["hybrid", "lexical", "dense"])
+    @pytest.mark.parametrize("mode", ["hybrid", "lexical", "dense", "area"])
     def test_filters_apply_to_every_channel(self, library_index, mode):
         """Kind, modality and area filters hold for each channel alone and fused."""
         hits = library_index.search(

@@ -242,3 +242,10 @@ class TestValidation:
         bad.write_text("problem_areas: []\n")
         with pytest.raises(LibraryError, match=r"taxonomy\.yaml: field 'modalities'"):
             load_taxonomy(bad)
+
+
+def test_numeric_tags_are_text(tmp_path):
+    """An unquoted number in tags (e.g. a crisis line) is read as text, not rejected."""
+    body = one_entry(["suicidality"], id="a-goal", kind="goal", text="Stay safe through crises.", tags=[988])
+    (entry,) = load(tmp_path, {"x.yaml": body}).entries
+    assert entry.tags == ("988",)
