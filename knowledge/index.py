@@ -350,6 +350,19 @@ class LibraryIndex:
         top = np.argsort(-scores, kind="stable")[:depth]
         return [int(i) for i in top if np.isfinite(scores[i])]
 
+    def area_fit(self, text: str) -> dict[str, float]:
+        """How well a text fits each problem area: cosine similarity to the area's centroid."""
+        snapshot = self._snapshot
+        if not snapshot.ids or not text.strip():
+            return {}
+        fit = snapshot.area_centroids @ np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        area_ids = [t.id for t in self.taxonomy.problem_areas]
+        return {
+            area: float(score)
+            for area, score in zip(area_ids, fit, strict=True)
+            if snapshot.area_membership[:, area_ids.index(area)].any()
+        }
+
     def search(
         self,
         query: str,

@@ -1,0 +1,129 @@
+"""The structured intake record: what the clinician reported, in fields drafting can use.
+
+Tri-state fields matter clinically: `None` means "not assessed / not mentioned", `False` means the
+clinician reported a denial, `True` means it was reported present. Nothing is ever inferred.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SectionId(StrEnum):
+    """The intake's sections, in their default order."""
+
+    IDENTIFYING = "identifying"
+    PRESENTING_PROBLEM = "presenting_problem"
+    SYMPTOMS = "symptoms"
+    HISTORY = "history"
+    RELATIONSHIPS = "relationships"
+    DEFENSES_COPING = "defenses_coping"
+    RISK = "risk"
+    SUBSTANCE_USE = "substance_use"
+    MEDICAL = "medical"
+    STRENGTHS = "strengths"
+    PRIOR_TREATMENT = "prior_treatment"
+    MEASURES = "measures"
+    CLIENT_GOALS = "client_goals"
+    ORIENTATION = "orientation"
+    LOGISTICS = "logistics"
+
+
+SECTION_ORDER: tuple[SectionId, ...] = tuple(SectionId)
+
+
+class ClientInfo(BaseModel):
+    """Minimal identifying information: an alias chosen by the clinician, never a real name."""
+
+    alias: str = Field(description="The clinician's alias for the client (initials or a pseudonym).")
+    age: int | None = Field(default=None, ge=0, le=120, description="Age in years, if reported.")
+    pronouns: str | None = Field(default=None, description="Pronouns, e.g. she/her, if reported.")
+
+
+class Measure(BaseModel):
+    """A standardized measure and its score, as reported."""
+
+    name: str = Field(description='Canonical instrument name, e.g. "PHQ-9".')
+    score: float = Field(description="The reported total score.")
+    severity: str | None = Field(default=None, description="Conventional severity band for the score, if any.")
+
+    @property
+    def display_score(self) -> str:
+        """The score without a trailing .0."""
+        return f"{self.score:g}"
+
+
+class SuicidalIdeation(StrEnum):
+    """What was reported about suicidal ideation."""
+
+    DENIED = "denied"
+    PASSIVE = "passive"
+    ACTIVE = "active"
+    PRESENT = "present"  # reported, but not specified as passive or active
+
+
+class RiskAssessment(BaseModel):
+    """Risk as reported by the clinician. `None` everywhere means not assessed."""
+
+    suicidal_ideation: SuicidalIdeation | None = Field(default=None, description="None = not assessed.")
+    plan: bool | None = Field(default=None, description="A suicide plan: True reported, False denied.")
+    intent: bool | None = Field(default=None, description="Intent to act: True reported, False denied.")
+    means_access: bool | None = Field(default=None, description="Access to lethal means: True/False as reported.")
+    means: list[str] = Field(default_factory=list, description="Means mentioned (firearm, medications…).")
+    recency: str | None = Field(default=None, description="When ideation or self-harm last occurred, as said.")
+    self_harm: bool | None = Field(default=None, description="Self-harm: True reported, False denied.")
+    self_harm_recency: str | None = Field(default=None, description="When self-harm last occurred, as said.")
+    homicidal_ideation: bool | None = Field(default=None, description="Thoughts of harming others.")
+    protective_factors: list[str] = Field(default_factory=list, description="Protective factors as listed.")
+    prior_attempts: bool | None = Field(default=None, description="Past suicide attempts: True/False as reported.")
+
+    @property
+    def flagged(self) -> bool:
+        """Whether anything reported calls for a safety plan."""
+        ideation = self.suicidal_ideation not in (None, SuicidalIdeation.DENIED)
+        return bool(ideation or self.plan or self.intent or self.self_harm or self.homicidal_ideation)
+
+    @property
+    def assessed(self) -> bool:
+        """Whether anything at all was reported about risk (present or denied)."""
+        return any(
+            value is not None
+            for value in (self.suicidal_ideation, self.plan, self.intent, self.self_harm, self.homicidal_ideation)
+        )
+
+
+class SessionPlan(BaseModel):
+    """Logistics of the treatment as reported."""
+
+    frequency: str | None = Field(default=None, description='e.g. "weekly", "twice weekly", "every other week".')
+    duration_minutes: int | None = Field(default=None, ge=5, le=480, description="Session length in minutes.")
+    start_date: date | None = Field(default=None, description="Planned first session (ISO date).")
+    sessions: int | None = Field(default=None, ge=1, le=1000, description="Number of sessions, if set.")
+    review_interval_days: int | None = Field(default=None, ge=1, le=730, description="Days between plan reviews.")
+    format: str | None = Field(default=None, description='"in person", "telehealth" or "hybrid", if said.')
+
+
+class IntakeRecord(BaseModel):
+    """Everything the intake established, extracted from the clinician's own words."""
+
+    model_config = ConfigDict(use_enum_values=False)
+
+    client: ClientInfo
+    sections: dict[str, str] = Field(default_factory=dict, description="Section id → the clinician's text.")
+    problem_areas: list[str] = Field(default_factory=list, description="Library problem-area ids, best first.")
+    risk: RiskAssessment = Field(default_factory=RiskAssessment)
+    measures: list[Measure] = Field(default_factory=list)
+    orientation: list[str] = Field(default_factory=list, description="Modality ids chosen for the work.")
+    session: SessionPlan = Field(default_factory=SessionPlan)
+    client_words: list[str] = Field(default_factory=list, description="The client's own words, quoted.")
+    updated_at: datetime | None = None
+
+    def export(self) -> dict:
+        """The record as JSON-ready data, with `risk.flagged` and `risk.assessed` spelled out."""
+        data = self.model_dump(mode="json")
+        data["risk"]["flagged"] = self.risk.flagged
+        data["risk"]["assessed"] = self.risk.assessed
+        return data
