@@ -7,7 +7,8 @@ from ui import library_index
 st.set_page_config(page_title="Anamnesis", page_icon=":material/psychology:", layout="wide")
 
 pages = [
-    st.Page("pages/library.py", title="Library", icon=":material/menu_book:", default=True),
+    st.Page("pages/intake.py", title="Intake", icon=":material/forum:", default=True),
+    st.Page("pages/library.py", title="Library", icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 

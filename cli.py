@@ -1,4 +1,4 @@
-"""Command line for Anamnesis: build the index, list the library, search it.
+"""Command line for Anamnesis: build the index, list and search the library, replay an intake.
 
 Run `python cli.py --help`. Every command reads the same `ANAMNESIS_*` settings as the app.
 """
@@ -120,6 +120,47 @@ def search(
         for rank, hit in enumerate(hits, start=1):
             typer.echo(f"{rank:2}. [{hit.kind.value}] {hit.id} ({', '.join(hit.problem_areas)}) {hit.score:.4f}")
             typer.echo(f"    {hit.text}")
+
+
+@app.command("intake")
+def intake(
+    answers: Annotated[Path, typer.Option("--answers", help="JSON mapping section ids to the clinician's answers.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the structured intake record (JSON).")],
+    alias: Annotated[
+        str | None, typer.Option("--alias", help="Client alias (default: the file's 'alias', else 'Client').")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="The intake's date (YYYY-MM-DD) for relative dates; default today.")
+    ] = None,
+) -> None:
+    """Run the guided intake headless: every question is answered from FILE by its section."""
+    from datetime import date
+
+    from chains.intake import IntakeContext
+    from chains.replay import replay_intake
+    from records.files import atomic_write
+    from records.store import StoreError, clean_alias
+
+    try:
+        data = json.loads(answers.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise _fail(f"cannot read {answers}: {error}", 2) from error
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise _fail(f"{answers} must be a JSON object mapping section ids to answer text", 2)
+    try:
+        reference = date.fromisoformat(today) if today else None
+        client_alias = clean_alias(alias or data.pop("alias", None) or "Client")
+    except (ValueError, StoreError) as error:
+        raise _fail(str(error), 2) from error
+    data.pop("alias", None)
+    index, lib, _ = _ready_index()
+    try:
+        record = replay_intake(data, client_alias, IntakeContext(lib.taxonomy, index.area_fit), reference)
+    except ValueError as error:
+        raise _fail(str(error), 2) from error
+    atomic_write(out, json.dumps(record.export(), indent=2, ensure_ascii=False).encode("utf-8"))
+    risk = "FLAGGED" if record.risk.flagged else "not flagged"
+    typer.echo(f"Wrote {out}: {len(record.sections)} sections, risk {risk}")
 
 
 if __name__ == "__main__":

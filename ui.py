@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from chains.intake import IntakeContext
 from config import get_settings
 from knowledge.embeddings import EmbeddingModelMissing
 from knowledge.index import LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
 from knowledge.service import open_index
+from records.service import IntakeService
+from records.store import RecordStore
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -24,6 +27,11 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 def escape_md(text: str) -> str:
     """Make any text (library, user, document or model) render literally through st.markdown."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def show_text(text: str) -> None:
+    """Render any text literally, keeping its line breaks."""
+    st.markdown(escape_md(text).replace("\n", "  \n"))
 
 
 @dataclass
@@ -66,3 +74,15 @@ def library_index() -> tuple[LibraryIndex, Library]:
 def reload_library() -> None:
     """Forget the cached library and index, so the next access re-reads the files."""
     _index_holder.clear()
+
+
+@st.cache_resource(show_spinner=False)
+def record_store() -> RecordStore:
+    """The process-wide handle on the SQLite records (it holds a path, never client data)."""
+    return RecordStore(get_settings().data_dir / "anamnesis.db")
+
+
+def intake_service(owner: str = "") -> IntakeService:
+    """An intake service for this clinician, over the shared store and index."""
+    index, library = library_index()
+    return IntakeService(record_store(), IntakeContext(library.taxonomy, index.area_fit), owner)

@@ -228,6 +228,12 @@ _HISTORICAL = re.compile(
 )
 _PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
 _NOT_A_SUICIDE_PLAN = re.compile(r"\b(?:safety|treatment|crisis|care|discharge|session)\s+plans?\b", re.I)
+_LETHAL_PLAN = re.compile(
+    r"\b(?:has|had|have|with|reports?|endorses?|describes?|made)\s+(?:a\s+)?(?:specific\s+|clear\s+|detailed\s+)?plan\b"
+    r"|\bplan(?:s|ned|ning)?\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:overdose|kill|die|end|hang|shoot|jump|cut|suicide)\b"
+    r"|\bintent\s+to\s+(?:act|die|kill|end)",
+    re.I,
+)
 _INTENT = re.compile(r"\bintent(?:ion)?s?\b", re.I)
 _MEANS = re.compile(
     r"\b(?:firearms?|guns?|rifles?|pistols?|handguns?|weapons?|pills|medications?|meds|stockpil\w*|overdos\w*|"
@@ -314,7 +320,10 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
             for regex, bucket in ((_PLAN, plan), (_INTENT, intent)):
                 for match in regex.finditer(scrubbed):
                     negated = is_negated(scrubbed, match.start()) or bool(_POST_DENIAL.match(scrubbed[match.end() :]))
-                    bucket.append(not negated)
+                    # Outside a sentence about suicide, "plans for the weekend" is not a suicide plan:
+                    # count a plan there only when it is denied or plainly about harm.
+                    if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
+                        bucket.append(not negated)
             for match in _MEANS.finditer(clause):
                 means.append(match.group(0).lower())
                 negated = is_negated(clause, match.start())
@@ -561,7 +570,7 @@ def missing_logistics(plan: SessionPlan) -> list[str]:
 # -- client details, client words -------------------------------------------------------------
 
 _AGE = re.compile(
-    r"\b(\d{1,3})\s*[-\s]?(?:years?[-\s]?old|yrs?[-\s]?old|y/?o|y\.o\.)\b|\bage[d]?\s*:?\s*(\d{1,3})\b|\b(\d{2})\s?(?:M|F|NB|m|f)\b(?![a-z])",
+    r"\b(\d{1,3})\s*[-\s]?(?:years?[-\s]?old|yrs?[-\s]?old|y/?o|y\.o\.)\b|\b(?i:age[d]?)\s*:?\s*(\d{1,3})\b|\b(\d{2})\s?(?:M|F|NB|m|f)\b(?![a-z])",
 )
 _PRONOUNS = re.compile(
     r"\b(she/her(?:/hers)?|he/him(?:/his)?|they/them(?:/theirs)?|she/they|he/they|ze/(?:zir|hir)|xe/xem)\b", re.I
@@ -674,8 +683,8 @@ def rank_problem_areas(
             scores[area] = scores.get(area, 0.0) + (2.0 - 0.5 * rank)
     if risk is not None:
         if risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent:
-            scores["suicidality"] = scores.get("suicidality", 0.0) + 5
+            scores["suicidality"] = scores.get("suicidality", 0.0) + 3
         if risk.self_harm:
-            scores["self-harm"] = scores.get("self-harm", 0.0) + 5
+            scores["self-harm"] = scores.get("self-harm", 0.0) + 3
     ranked = sorted((s, a) for a, s in scores.items() if s >= 2.0)
     return [area for _, area in sorted(ranked, key=lambda item: -item[0])][:limit]

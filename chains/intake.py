@@ -548,7 +548,7 @@ def _command(state: IntakeState, command: str, argument: str, context: IntakeCon
         case "draft":
             if not state.answers:
                 return state, Reply("There is nothing to draft from yet. " + question(state))
-            return state, Reply("Handing the intake to drafting.", action="draft")
+            return state, Reply("The intake is saved and ready for drafting.", action="draft")
         case "skip":
             if state.complete:
                 return state, Reply("Nothing to skip: " + question(state))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class SectionId(StrEnum):
@@ -47,8 +47,13 @@ class Measure(BaseModel):
     """A standardized measure and its score, as reported."""
 
     name: str = Field(description='Canonical instrument name, e.g. "PHQ-9".')
-    score: float = Field(description="The reported total score.")
+    score: int | float = Field(description="The reported total score (a whole number unless written otherwise).")
     severity: str | None = Field(default=None, description="Conventional severity band for the score, if any.")
+
+    @field_validator("score")
+    @classmethod
+    def _whole_numbers_as_int(cls, score: int | float) -> int | float:
+        return int(score) if float(score).is_integer() else score
 
     @property
     def display_score(self) -> str:
