@@ -95,7 +95,7 @@ def test_edit_section_then_return(context):
 
 def test_edit_fuzzy_and_unknown(context):
     """edit understands near-miss section names and lists the choices when it cannot."""
-    state, replies = run(context, "edit presenting problem", "skip", "edit feelings")
+    _, replies = run(context, "edit presenting problem", "skip", "edit feelings")
     assert "Which section?" in replies[-1]
 
 
@@ -118,7 +118,7 @@ def test_typo_suggestion_then_repeat_accepts(context):
     """A command typo is held with a suggestion; sending it again records it as the answer."""
     state, replies = run(context, "skp")
     assert "skip" in replies[-1] and state.answers == {}
-    state, reply = step(state, "skp", context)
+    state, _ = step(state, "skp", context)
     assert state.answers["identifying"] == ["skp"]
 
 
@@ -146,7 +146,7 @@ class TestFollowUps:
     def test_risk_unclear_then_skip_stays_not_assessed(self, context):
         """An answer that says nothing about risk prompts once; skipping leaves it not assessed."""
         state = at_section(context, SectionId.RISK)
-        state, reply = step(state, "We ran out of time.", context)
+        state, _ = step(state, "We ran out of time.", context)
         assert state.followup == "risk_unclear"
         state, _ = step(state, "skip", context)
         record = build_record(state, context)
@@ -190,7 +190,7 @@ class TestFollowUps:
     def test_client_words_prompt(self, context):
         """Goals without quotes prompt for the client's own words."""
         state = at_section(context, SectionId.CLIENT_GOALS)
-        state, reply = step(state, "wants to feel better", context)
+        state, _ = step(state, "wants to feel better", context)
         assert state.followup == "client_words"
 
 
