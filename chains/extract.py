@@ -104,7 +104,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     ),
     Instrument("DAST-10", r"DAST(?:[\s-]?10)?", 0, 10),
     Instrument("DERS-16", r"DERS[\s-]?16", 16, 80),
-    Instrument("DERS", r"DERS(?:[\s-]?36)?(?![\s-]?16)", 36, 180),
+    Instrument("DERS", r"DERS(?:[\s-]?36)?(?![\s-]?16\b)", 36, 180),
     Instrument("PDSS", r"PDSS", 0, 28),
     Instrument(
         "ISI",
@@ -222,8 +222,9 @@ _ACTIVE = re.compile(
     rf"\bactive\b|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)|\btake\s+(?:her|his|their|my)", re.I
 )
 _HISTORICAL = re.compile(
-    r"\b(?:history\s+of|hx\s+of|h/o|in\s+the\s+past|previously|years\s+ago|as\s+a\s+(?:teen|teenager|child|student)|"
-    r"in\s+(?:high\s+school|college)|prior|past)\b",
+    r"\b(?:history\s+of|hx\s+of|h/o|previously|years\s+ago|as\s+a\s+(?:teen|teenager|child|student|kid)|"
+    r"in\s+(?:high\s+school|college)|in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
+    r"past\s+history)\b",
     re.I,
 )
 _PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
@@ -258,7 +259,7 @@ _RECENCY = re.compile(
     r"\b(?:(?:last|this|past)\s+(?:night|week|weekend|month|year|few\s+(?:days|weeks|months)|\d+\s+(?:days|weeks|months))|"
     r"(?:yesterday|today|this\s+morning|tonight|currently|ongoing|daily|nightly|recently)|"
     r"(?:\d+|a|one|two|three|four|five|six|several|a\s+few|few)\s+(?:days?|weeks?|months?|years?)\s+ago|"
-    r"(?:in|over|within)\s+the\s+(?:past|last)\s+(?:\d+\s+|two\s+|few\s+)?(?:days?|weeks?|months?|year)|"
+    r"(?:in|over|within|for)\s+the\s+(?:past|last)\s+(?:\d+\s*|two\s+|three\s+|few\s+|several\s+|couple\s+of\s+)?(?:days?|weeks?|wks?|months?|mos?|year)|"
     r"since\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)|"
     r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
     re.I,
@@ -570,7 +571,7 @@ def missing_logistics(plan: SessionPlan) -> list[str]:
 # -- client details, client words -------------------------------------------------------------
 
 _AGE = re.compile(
-    r"\b(\d{1,3})\s*[-\s]?(?:years?[-\s]?old|yrs?[-\s]?old|y/?o|y\.o\.)\b|\b(?i:age[d]?)\s*:?\s*(\d{1,3})\b|\b(\d{2})\s?(?:M|F|NB|m|f)\b(?![a-z])",
+    r"\A\s*(\d{1,2})\s*[,;]|\b(\d{1,3})\s*[-\s]?(?:years?[-\s]?old|yrs?[-\s]?old|y/?o|y\.o\.)\b|\b(?i:age[d]?)\s*:?\s*(\d{1,3})\b|\b(\d{2})\s?(?:M|F|NB|m|f)\b(?![a-z])",
 )
 _PRONOUNS = re.compile(
     r"\b(she/her(?:/hers)?|he/him(?:/his)?|they/them(?:/theirs)?|she/they|he/they|ze/(?:zir|hir)|xe/xem)\b", re.I
@@ -668,7 +669,7 @@ def rank_problem_areas(
     taxonomy: Taxonomy,
     scorer: AreaScorer | None = None,
     risk: RiskAssessment | None = None,
-    limit: int = 5,
+    limit: int = 6,
 ) -> list[str]:
     """The client's problem areas, best first: keywords in the presenting concerns count double,
     retrieval (when a scorer is given) adds its best-fitting areas, reported risk adds its areas."""
@@ -686,5 +687,13 @@ def rank_problem_areas(
             scores["suicidality"] = scores.get("suicidality", 0.0) + 3
         if risk.self_harm:
             scores["self-harm"] = scores.get("self-harm", 0.0) + 3
-    ranked = sorted((s, a) for a, s in scores.items() if s >= 2.0)
-    return [area for _, area in sorted(ranked, key=lambda item: -item[0])][:limit]
+    ranked = [area for area, score in sorted(scores.items(), key=lambda item: -item[1]) if score >= 2.0][:limit]
+    # Reported risk is never crowded out of the list, whatever else scored higher.
+    if risk is not None:
+        if (
+            risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent
+        ) and "suicidality" not in ranked:
+            ranked.append("suicidality")
+        if risk.self_harm and "self-harm" not in ranked:
+            ranked.append("self-harm")
+    return ranked

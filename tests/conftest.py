@@ -6,10 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Never let a test reach a hub or phone home, whatever the developer's environment says.
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+# Property tests explore the same examples on every run, so CI is reproducible.
+hypothesis_settings.register_profile("anamnesis", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("anamnesis")
 
 from config import Settings, get_settings
 from knowledge.embeddings import OnnxEmbeddings

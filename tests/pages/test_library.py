@@ -14,11 +14,12 @@ from tests.conftest import PROJECT_DIR
 
 @pytest.fixture
 def app(library_data_dir, monkeypatch) -> AppTest:
-    """The app opened on its default page against the session's prebuilt index."""
+    """The app opened on the Library page against the session's prebuilt index."""
     monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
     get_settings.cache_clear()
     st.cache_resource.clear()
     at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/library.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -34,8 +35,8 @@ def cards(at: AppTest) -> list[str]:
     return [values[i + 1] for i, v in enumerate(values) if "-badge[" in v and i + 1 < len(values)]
 
 
-def test_opens_on_library_with_counts(app, library):
-    """The app's default page is the Library, showing how much it holds."""
+def test_library_shows_counts(app, library):
+    """The Library page says how much it holds."""
     assert app.title[0].value == "Library"
     goals = sum(e.kind == "goal" for e in library.entries)
     assert f"{goals} goals" in app.caption[0].value

@@ -1,0 +1,177 @@
+"""The Intake page through the real app script: a whole intake, resume, corrections, delete, hostile text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from config import get_settings
+from records.store import RecordStore
+from tests.conftest import PROJECT_DIR
+
+ANSWERS = [
+    "38-year-old, she/her, architect, lives with her partner",
+    "Low mood and panic attacks since being passed over for promotion in September",
+    "Early waking, poor concentration, heart racing on the train, for about three months",
+    "Critical father, parents divorced when she was 9",
+    "Keeps colleagues at arm's length; very deferential with me",
+    "Intellectualization, overwork, running",
+    "Denies SI, HI and self-harm",
+    "One or two glasses of wine on weekends",
+    "No medical concerns; no medications",
+    "Insightful, funny, close friendship with her sister",
+    "Six sessions of CBT five years ago, helpful for panic",
+    "PHQ-9 14, GAD-7 was 12",
+    'She says "I want to stop feeling like a fraud at work"',
+    "Psychodynamic with some CBT for the panic",
+    "Weekly 50-minute sessions starting 2026-12-07, review every 90 days",
+]
+
+
+@pytest.fixture
+def data_dir(tmp_path, library_data_dir, monkeypatch):
+    """A private data dir for records that shares the session's prebuilt index."""
+    (tmp_path / "app-data").mkdir()
+    (tmp_path / "app-data" / "chroma").symlink_to(library_data_dir / "chroma")
+    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(tmp_path / "app-data"))
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    return tmp_path / "app-data"
+
+
+def open_app(**query) -> AppTest:
+    """The app on its default page (Intake), optionally with URL query parameters."""
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def say(at: AppTest, text: str) -> AppTest:
+    """Send a chat message and rerun."""
+    at.chat_input(key="intake_chat_input").set_value(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chat_texts(at: AppTest) -> list[str]:
+    """The visible text of every chat message, unescaped."""
+    return [re.sub(r"\\(.)", r"\1", m.markdown[0].value) for m in at.chat_message if m.markdown]
+
+
+def test_greets_and_asks_for_a_client(data_dir):
+    """With no client chosen, the page asks which client the intake is for."""
+    at = open_app()
+    assert "Which client is this intake for?" in at.markdown[0].value
+
+
+def test_full_intake_builds_the_record(data_dir):
+    """A whole intake typed into the chat produces the right structured record and marks every section done."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("A.R.").run()
+    for answer in ANSWERS:
+        say(at, answer)
+    assert "The intake is complete" in chat_texts(at)[-1]
+    assert at.progress[0].value == 100
+    store = RecordStore(data_dir / "anamnesis.db")
+    (client,) = store.clients()
+    from records.models import IntakeRecord
+
+    record = IntakeRecord.model_validate_json(store.intake(client.id)[1])
+    assert (record.client.age, record.client.pronouns) == (38, "she/her")
+    assert {m.name: m.score for m in record.measures} == {"PHQ-9": 14, "GAD-7": 12}
+    assert record.orientation == ["psychodynamic", "cbt"]
+    assert record.risk.suicidal_ideation.value == "denied" and not record.risk.flagged
+    assert record.session.start_date.isoformat() == "2026-12-07" and record.session.review_interval_days == 90
+    assert record.client_words == ["I want to stop feeling like a fraud at work"]
+    assert {"depression", "panic"} <= set(record.problem_areas)
+    assert not at.error  # no risk banner
+
+
+def test_resume_after_refresh(data_dir):
+    """A fresh session with the client in the URL shows the whole conversation and the next question."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("B.T.").run()
+    say(at, ANSWERS[0])
+    say(at, ANSWERS[1])
+    client_id = at.query_params["client"]
+    client_id = client_id[0] if isinstance(client_id, list) else client_id
+    st.cache_resource.clear()  # as after a server restart
+    again = open_app(client=client_id)
+    texts = chat_texts(again)
+    assert ANSWERS[0] in texts and ANSWERS[1] in texts
+    assert "(3/15 · Symptoms)" in texts[-1]
+
+
+def test_resume_by_typing_alias(data_dir):
+    """Typing an existing alias resumes that client instead of creating a second one."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("C.L.").run()
+    say(at, ANSWERS[0])
+    fresh = open_app()
+    fresh.chat_input(key="intake_alias_input").set_value("c.l.").run()
+    assert ANSWERS[0] in chat_texts(fresh)
+    assert len(RecordStore(data_dir / "anamnesis.db").clients()) == 1
+
+
+def test_risk_banner(data_dir):
+    """Reported risk shows a persistent banner."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("D.M.").run()
+    for _ in range(6):
+        say(at, "skip")
+    say(at, "Endorses passive SI, no plan or intent.")
+    assert any("safety plan will be required" in e.value for e in at.error)
+
+
+def test_correct_a_field(data_dir):
+    """A corrected field in the side panel is saved and wins over extraction."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("E.N.").run()
+    say(at, ANSWERS[0])
+    at.number_input(key="intake_fix_age").set_value(39)
+    at.button[[b.label for b in at.button].index("Save corrections")].click().run()
+    assert not at.exception
+    store = RecordStore(data_dir / "anamnesis.db")
+    (client,) = store.clients()
+    assert '"age":39' in store.intake(client.id)[1]
+
+
+def test_delete_client(data_dir):
+    """Deleting a client removes them and returns to the client picker."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("F.O.").run()
+    say(at, ANSWERS[0])
+    at.button(key="intake_delete_confirm").click().run()
+    assert RecordStore(data_dir / "anamnesis.db").clients() == []
+    assert "Which client is this intake for?" in at.markdown[0].value
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        "![x](http://evil.example/x.png) **bold** [link](javascript:alert(1))",
+        "🙂 ünïcödé 中文",
+    ],
+)
+def test_hostile_and_unicode_text_render_literally(data_dir, payload):
+    """Markup typed into the chat is shown as text, never rendered, and kept exactly."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("G.P.").run()
+    say(at, payload)
+    shown = [m.markdown[0].value for m in at.chat_message if m.markdown]
+    assert payload in chat_texts(at)
+    assert all("<script>" not in s and "](http" not in s for s in shown)
+
+
+def test_empty_alias_message(data_dir):
+    """An alias of only spaces gets a clear message."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("   ").run()
+    assert not at.exception
