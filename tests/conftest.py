@@ -12,14 +12,14 @@ from hypothesis import settings as hypothesis_settings
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-# Property tests explore the same examples on every run, so CI is reproducible.
-hypothesis_settings.register_profile("anamnesis", derandomize=True, deadline=None, print_blob=True)
-hypothesis_settings.load_profile("anamnesis")
-
 from config import Settings, get_settings
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import Library, load_library
+
+# Property tests explore the same examples on every run, so CI is reproducible.
+hypothesis_settings.register_profile("anamnesis", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.load_profile("anamnesis")
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
