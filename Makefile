@@ -52,6 +52,7 @@ format: $(DEV_INSTALLED)
 ## bench: run the benchmarks and print the README tables
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.intake
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from knowledge.models import Taxonomy
 from records.models import ClientInfo, Measure, RiskAssessment, SessionPlan, SuicidalIdeation
@@ -373,20 +374,50 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
 # -- orientation ------------------------------------------------------------------------------
 
 
+def _vocabulary_patterns(terms: Iterable[str]) -> tuple[re.Pattern, ...]:
+    """One regex for a list of terms: acronyms (4 letters or fewer) must be upper case, words any case."""
+    short = sorted({t.upper() for t in terms if len(t) <= 4}, key=len, reverse=True)
+    long = sorted({t for t in terms if len(t) > 4}, key=len, reverse=True)
+    patterns = []
+    if short:
+        patterns.append(re.compile(rf"(?<![A-Za-z])(?:{'|'.join(map(re.escape, short))})(?![A-Za-z])"))
+    if long:
+        patterns.append(re.compile(rf"\b(?:{'|'.join(map(re.escape, long))})\b", re.I))
+    return tuple(patterns)
+
+
+@lru_cache(maxsize=8)
+def _modality_patterns(taxonomy: Taxonomy) -> tuple[tuple[str, tuple[re.Pattern, ...]], ...]:
+    return tuple(
+        (m.id, _vocabulary_patterns((m.label, m.id.replace("-", " "), m.id, *m.terms))) for m in taxonomy.modalities
+    )
+
+
+@lru_cache(maxsize=8)
+def _area_patterns(taxonomy: Taxonomy) -> tuple[tuple[str, tuple[re.Pattern, ...]], ...]:
+    return tuple((a.id, _vocabulary_patterns(a.terms)) for a in taxonomy.problem_areas)
+
+
+def _vocabulary_hits(text: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...]], ...]) -> dict[str, dict[str, int]]:
+    """For each vocabulary id, the terms mentioned without negation and where each was first seen."""
+    hits: dict[str, dict[str, int]] = {}
+    offset = 0
+    for clause in clauses(text):
+        start = text.find(clause, offset)
+        offset = max(offset, start)
+        for vocab_id, regexes in patterns:
+            for regex in regexes:
+                for match in regex.finditer(clause):
+                    negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
+                    if not negated:
+                        hits.setdefault(vocab_id, {}).setdefault(match.group(0).lower(), start + match.start())
+    return hits
+
+
 def extract_orientation(text: str, taxonomy: Taxonomy) -> list[str]:
     """Modality ids named in the text, in the order first named; short acronyms must be upper case."""
-    found: list[tuple[int, str]] = []
-    for modality in taxonomy.modalities:
-        for term in (modality.label, modality.id.replace("-", " "), modality.id, *modality.terms):
-            if len(term) <= 4:
-                pattern = re.compile(rf"(?<![A-Za-z]){re.escape(term.upper())}(?![A-Za-z])")
-            else:
-                pattern = re.compile(rf"\b{re.escape(term)}\b", re.I)
-            for _, match, negated in _mentions(pattern, text):
-                if not negated:
-                    found.append((text.find(match.group(0)), modality.id))
-    ordered = [modality for _, modality in sorted(found)]
-    return list(dict.fromkeys(ordered))
+    hits = _vocabulary_hits(text, _modality_patterns(taxonomy))
+    return sorted(hits, key=lambda modality: min(hits[modality].values()))
 
 
 # -- logistics --------------------------------------------------------------------------------
@@ -651,16 +682,10 @@ _WEAK_TERMS = frozenset(
 
 def keyword_areas(text: str, taxonomy: Taxonomy) -> dict[str, float]:
     """Problem-area evidence from the vocabulary, ignoring negated mentions ("denies substance use")."""
-    scores: dict[str, float] = {}
-    for area in taxonomy.problem_areas:
-        for term in area.terms:
-            if len(term) <= 3:
-                pattern = re.compile(rf"(?<![A-Za-z]){re.escape(term.upper())}(?![A-Za-z])")
-            else:
-                pattern = re.compile(rf"\b{re.escape(term)}\b", re.I)
-            if any(not negated for _, _, negated in _mentions(pattern, text)):
-                scores[area.id] = scores.get(area.id, 0.0) + (0.5 if term in _WEAK_TERMS else 1.0)
-    return scores
+    return {
+        area: sum(0.5 if term in _WEAK_TERMS else 1.0 for term in terms)
+        for area, terms in _vocabulary_hits(text, _area_patterns(taxonomy)).items()
+    }
 
 
 def rank_problem_areas(
