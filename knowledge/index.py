@@ -39,7 +39,7 @@ Progress = Callable[[float, str], None]
 SEARCH_MODES = ("hybrid", "lexical", "dense", "area")
 
 
-def _no_progress(fraction: float, message: str) -> None:
+def no_progress(fraction: float, message: str) -> None:
     """Default progress sink: ignore."""
 
 
@@ -221,7 +221,7 @@ class LibraryIndex:
 
     # -- writing ---------------------------------------------------------------
 
-    def upsert(self, entries: Sequence[Entry], hashes: Sequence[str], progress: Progress = _no_progress) -> None:
+    def upsert(self, entries: Sequence[Entry], hashes: Sequence[str], progress: Progress = no_progress) -> None:
         """Embed and store entries in batches, reporting progress as a fraction."""
         batch = 64
         for start in range(0, len(entries), batch):
@@ -241,7 +241,7 @@ class LibraryIndex:
         if ids:
             self.collection.delete(ids=list(ids))
 
-    def refresh(self, library: Library, progress: Progress = _no_progress) -> RefreshReport:
+    def refresh(self, library: Library, progress: Progress = no_progress) -> RefreshReport:
         """Bring the index in line with the library, re-embedding only entries whose content changed."""
         started = time.perf_counter()
         self.taxonomy = library.taxonomy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from config import Settings
 from knowledge.embeddings import OnnxEmbeddings
-from knowledge.index import LibraryIndex, Progress, RefreshReport, _no_progress, make_chroma_client
+from knowledge.index import LibraryIndex, Progress, RefreshReport, make_chroma_client, no_progress
 from knowledge.loader import Library, load_library
 
 
@@ -16,7 +16,7 @@ def open_index(settings: Settings, library: Library | None = None) -> LibraryInd
     return LibraryIndex(client, embeddings, library.taxonomy, settings.collection)
 
 
-def ready_index(settings: Settings, progress: Progress = _no_progress) -> tuple[LibraryIndex, Library, RefreshReport]:
+def ready_index(settings: Settings, progress: Progress = no_progress) -> tuple[LibraryIndex, Library, RefreshReport]:
     """Open the index and refresh it from the library files (incremental; near-instant when nothing changed)."""
     library = load_library(settings.library_dir)
     index = open_index(settings, library)

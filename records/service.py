@@ -85,8 +85,6 @@ class IntakeService:
             raise StoreError("Start the intake before correcting it.")
         state = state.model_copy(update={"overrides": {**state.overrides, **corrections}})
         try:
-            record = build_record(state, self.context)
+            return self._save(client_id, state, None)  # the record is validated before anything is written
         except ValueError as error:
             raise StoreError(f"That correction does not fit the record: {error}") from error
-        del record
-        return self._save(client_id, state, None)
