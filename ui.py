@@ -86,3 +86,25 @@ def intake_service(owner: str = "") -> IntakeService:
     """An intake service for this clinician, over the shared store and index."""
     index, library = library_index()
     return IntakeService(record_store(), IntakeContext(library.taxonomy, index.area_fit), owner)
+
+
+@st.cache_resource(show_spinner=False)
+def _chat_model():
+    """The configured chat model, shared (it holds connection settings, never client data)."""
+    from chains.llm import make_chat_model
+
+    return make_chat_model(get_settings())
+
+
+def llm_gap_filler():
+    """A function record → checked LLM facts for the intake's 'fill gaps' button, or None without a model."""
+    from chains.llm import structured
+    from chains.llm_extract import LLMIntakeFacts, extract_with_llm
+
+    settings = get_settings()
+    if settings.llm_provider == "none":
+        return None
+    model = structured(_chat_model(), LLMIntakeFacts, settings)
+    redact = settings.llm_redact_identifiers and not settings.llm_is_local
+    taxonomy = library_index()[1].taxonomy
+    return lambda record: extract_with_llm(model, record, taxonomy, redact)

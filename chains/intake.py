@@ -8,7 +8,6 @@ clinician has written after every answer. No I/O: persistence is the caller's jo
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -27,7 +26,15 @@ from chains.extract import (
     rank_problem_areas,
 )
 from knowledge.models import Taxonomy
-from records.models import SECTION_ORDER, IntakeRecord, SectionId, SuicidalIdeation
+from records.models import (
+    SECTION_ORDER,
+    ClientInfo,
+    IntakeRecord,
+    Measure,
+    SectionId,
+    SessionPlan,
+    SuicidalIdeation,
+)
 
 #: Longest message taken as an answer; anything beyond is kept in the conversation but not extracted.
 MAX_ANSWER_CHARS = 20_000
@@ -162,6 +169,7 @@ class IntakeState(BaseModel):
     replace_next: bool = Field(default=False, description="The next main answer replaces the section's text.")
     pending_typo: str | None = Field(default=None, description="A message held back as a likely command typo.")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Clinician corrections: field path → value.")
+    llm_facts: dict[str, Any] | None = Field(default=None, description="Checked facts from the last LLM pass.")
 
     @property
     def complete(self) -> bool:
@@ -184,7 +192,6 @@ class IntakeContext:
 
     taxonomy: Taxonomy
     area_scorer: AreaScorer | None = None
-    llm_extractor: Callable[[IntakeRecord], IntakeRecord] | None = None
 
 
 @dataclass(frozen=True)
@@ -236,14 +243,26 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
         session=extract_session_plan(text[SectionId.LOGISTICS], state.reference_date),
         client_words=extract_client_words(text[SectionId.CLIENT_GOALS]),
     )
-    if context.llm_extractor is not None:
-        record = merge_llm(record, context.llm_extractor(record))
+    if state.llm_facts:
+        record = merge_llm(record, record.model_copy(update=_facts_update(record, state.llm_facts)))
     if state.overrides:
         data = record.model_dump(mode="json")
         for path, value in state.overrides.items():
             _set_path(data, path, value)
         record = IntakeRecord.model_validate(data)
     return record
+
+
+def _facts_update(record: IntakeRecord, facts: dict) -> dict:
+    """An LLM pass's checked facts as a model_copy update of the record."""
+    return {
+        "client": ClientInfo(alias=record.client.alias, **facts.get("client", {})),
+        "problem_areas": facts.get("problem_areas", []),
+        "orientation": facts.get("orientation", []),
+        "measures": [Measure(**m) for m in facts.get("measures", [])],
+        "session": SessionPlan(**facts.get("session", {})),
+        "client_words": facts.get("client_words", []),
+    }
 
 
 def merge_llm(rules: IntakeRecord, llm: IntakeRecord) -> IntakeRecord:

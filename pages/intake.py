@@ -5,9 +5,11 @@ from datetime import date
 import streamlit as st
 
 from chains.intake import MAX_ANSWER_CHARS, SECTIONS, progress
+from chains.llm import LLMConfigError
+from chains.llm_extract import LLMExtractionFailed
 from records.models import SECTION_ORDER, IntakeRecord, SuicidalIdeation
 from records.store import StoreError
-from ui import escape_md, intake_service, library_index, show_text
+from ui import escape_md, intake_service, library_index, llm_gap_filler, show_text
 
 CLIENT_KEY = "intake_client_id"
 FREQUENCIES = ["", "weekly", "twice weekly", "three times weekly", "every other week", "monthly"]
@@ -192,6 +194,21 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
     st.caption(escape_md("\n".join(lines)).replace("\n", "  \n"))
     with st.expander("Structured record — review and correct", expanded=False, icon=":material/fact_check:"):
         corrections_form(client_id, record)
+    try:
+        filler = llm_gap_filler()
+    except LLMConfigError as error:
+        st.warning(f"The language model is not usable: {error}", icon=":material/warning:")
+        filler = None
+    if filler is not None and st.button(
+        "Fill gaps with the language model", key="intake_llm_fill", icon=":material/auto_fix:"
+    ):
+        with st.spinner("Asking the model to read the notes…"):
+            try:
+                service.fill_gaps(client_id, filler)
+            except LLMExtractionFailed as error:
+                st.warning(f"The model could not help this time ({error}); the record is unchanged.")
+            else:
+                st.rerun()
 
 
 def intake_view(client) -> None:

@@ -7,6 +7,7 @@ message that was stored but never answered (a crash in between) is answered on t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -77,6 +78,18 @@ class IntakeService:
         new_state, reply = step(state, message, self.context)
         self._save(client_id, new_state, reply.text)
         return reply
+
+    def fill_gaps(self, client_id: str, extract: Callable[[IntakeRecord], dict]) -> IntakeRecord:
+        """Run an LLM extraction pass over the intake and keep its checked facts; rules and corrections still win.
+
+        `extract` raises (e.g. `LLMExtractionFailed`) when the model cannot be used; nothing is saved then.
+        """
+        state = self.state(client_id)
+        if state is None:
+            raise StoreError("Start the intake before asking the model.")
+        rules_only = build_record(state.model_copy(update={"llm_facts": None}), self.context)
+        facts = extract(rules_only)
+        return self._save(client_id, state.model_copy(update={"llm_facts": facts}), None)
 
     def correct(self, client_id: str, corrections: dict[str, Any]) -> IntakeRecord:
         """Apply the clinician's corrections to extracted fields (path → value); they win over extraction."""

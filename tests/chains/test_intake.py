@@ -211,21 +211,17 @@ def test_overrides_win(context):
     assert record.client.age == 42 and record.orientation == ["ifs"]
 
 
-def test_llm_pass_fills_gaps_and_rules_win(context):
-    """An LLM extraction pass fills what the rules missed; the rules' numbers and dates win on conflict."""
-    from records.models import Measure
-
-    def fake_llm(record):
-        guess = record.model_copy(deep=True)
-        guess.client.age = 99  # conflicts with the rules' 41: must lose
-        guess.client.pronouns = "he/him"  # rules found none: fills the gap
-        guess.measures = [Measure(name="PHQ-9", score=3), Measure(name="GAD-7", score=8)]
-        guess.session.sessions = 12
-        return guess
-
+def test_llm_facts_fill_gaps_and_rules_win(context):
+    """Checked LLM facts fill what the rules missed; the rules' numbers and dates win on conflict."""
     state, _ = run(context, "41-year-old teacher", "skip")
     state.answers["measures"] = ["PHQ-9 15"]
-    record = build_record(state, IntakeContext(context.taxonomy, llm_extractor=fake_llm))
+    state.llm_facts = {
+        "client": {"age": 99, "pronouns": "he/him"},  # age conflicts with the rules' 41 and loses
+        "measures": [{"name": "PHQ-9", "score": 3}, {"name": "GAD-7", "score": 8}],
+        "session": {"sessions": 12},
+        "orientation": ["ifs"],
+    }
+    record = build_record(state, context)
     assert (record.client.age, record.client.pronouns) == (41, "he/him")
     assert [(m.name, m.score) for m in record.measures] == [("PHQ-9", 15), ("GAD-7", 8)]
-    assert record.session.sessions == 12
+    assert record.session.sessions == 12 and record.orientation == ["ifs"]

@@ -175,3 +175,27 @@ def test_empty_alias_message(data_dir):
     at = open_app()
     at.chat_input(key="intake_alias_input").set_value("   ").run()
     assert not at.exception
+
+
+def test_fill_gaps_with_a_local_model(data_dir, monkeypatch):
+    """With a model configured, the side panel's button fills gaps from a real OpenAI-protocol server."""
+    import json
+
+    from tests.chains.test_llm import OpenAIProtocolServer
+
+    with OpenAIProtocolServer(json.dumps({"pronouns": "she/her", "orientation": ["act"]})) as server:
+        monkeypatch.setenv("ANAMNESIS_LLM_PROVIDER", "openai")
+        monkeypatch.setenv("ANAMNESIS_LLM_MODEL", "local-test")
+        monkeypatch.setenv("ANAMNESIS_LLM_BASE_URL", server.url)
+        get_settings.cache_clear()
+        at = open_app()
+        at.chat_input(key="intake_alias_input").set_value("H.Q.").run()
+        say(at, "52-year-old librarian")
+        at.button(key="intake_llm_fill").click().run()
+        assert not at.exception
+    store = RecordStore(data_dir / "anamnesis.db")
+    (client,) = store.clients()
+    record = json.loads(store.intake(client.id)[1])
+    assert record["client"]["pronouns"] == "she/her" and record["client"]["age"] == 52
+    assert record["orientation"] == ["act"]
+    assert len(server.requests) == 1

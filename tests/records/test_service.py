@@ -83,3 +83,37 @@ def test_deleted_client(service):
     service.store.delete_client(client.id)
     with pytest.raises(StoreError, match="no longer exists"):
         service.send(client.id, "hello")
+
+
+def test_fill_gaps_keeps_checked_facts(service):
+    """An LLM pass's facts are saved and fill gaps; the rules still win where they found a value."""
+    client, _ = service.open_client("M.K.")
+    service.begin(client.id)
+    service.send(client.id, "29-year-old, studying nursing")
+    seen = []
+
+    def extract(record):
+        seen.append(record)
+        return {"client": {"age": 40, "pronouns": "she/her"}}
+
+    record = service.fill_gaps(client.id, extract)
+    assert (record.client.age, record.client.pronouns) == (29, "she/her")
+    assert seen[0].client.pronouns is None  # the model saw the rules-only record
+    assert service.record(client.id).client.pronouns == "she/her"
+
+
+def test_fill_gaps_failure_saves_nothing(service):
+    """When the model cannot be used, the record is unchanged and the error reaches the caller."""
+    from chains.llm_extract import LLMExtractionFailed
+
+    client, _ = service.open_client("M.K.")
+    service.begin(client.id)
+    service.send(client.id, "29-year-old")
+    before = service.record(client.id)
+
+    def extract(record):
+        raise LLMExtractionFailed("down")
+
+    with pytest.raises(LLMExtractionFailed):
+        service.fill_gaps(client.id, extract)
+    assert service.record(client.id) == before
