@@ -97,18 +97,15 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
             key="intake_fix_si",
         )
         risk_flags = {}
-        cols = st.columns(2)
-        for n, (field, label) in enumerate(
-            (
-                ("plan", "Plan"),
-                ("intent", "Intent"),
-                ("means_access", "Access to means"),
-                ("self_harm", "Self-harm"),
-                ("homicidal_ideation", "Homicidal ideation"),
-            )
+        for field, label in (
+            ("plan", "Plan"),
+            ("intent", "Intent"),
+            ("means_access", "Access to means"),
+            ("self_harm", "Self-harm"),
+            ("homicidal_ideation", "Homicidal ideation"),
         ):
             current = getattr(record.risk, field)
-            risk_flags[field] = cols[n % 2].selectbox(
+            risk_flags[field] = st.selectbox(
                 label, list(TRISTATE), index=list(TRISTATE.values()).index(current), key=f"intake_fix_{field}"
             )
         st.markdown("**Sessions**")
@@ -188,7 +185,7 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
     finished = {s.value for s in state.done_sections()}
     lines = []
     for section in SECTION_ORDER:
-        mark = "✓" if section.value in finished else ("→" if section == state.section else "·")
+        mark = "→" if section == state.section else ("✓" if section.value in finished else "·")
         skipped = " (skipped)" if section.value in state.skipped else ""
         lines.append(f"{mark} {SECTIONS[section].title}{skipped}")
     st.caption(escape_md("\n".join(lines)).replace("\n", "  \n"))
@@ -241,13 +238,15 @@ def intake_view(client) -> None:
             "Risk reported for this client — a safety plan will be required in the treatment plan.",
             icon=":material/warning:",
         )
-    chat, side = st.columns([3, 2], gap="large")
-    with chat:
-        st.caption(f"Messages up to {MAX_ANSWER_CHARS:,} characters. Everything you type is saved as you go.")
-        for turn in turns:
-            with st.chat_message(turn.role):
-                show_text(turn.text)
-    with side:
+    st.caption(f"Messages up to {MAX_ANSWER_CHARS:,} characters. Everything you type is saved as you go.")
+    for turn in turns:
+        with st.chat_message(turn.role):
+            show_text(turn.text)
+    # The sidebar stays in view however long the conversation gets.
+    with st.sidebar:
+        if record.risk.flagged:
+            st.error("Risk reported: safety plan required.", icon=":material/warning:")
+        st.subheader(f"Intake progress · {client.alias}")
         side_panel(client.id, record, state)
 
 
