@@ -163,5 +163,39 @@ def intake(
     typer.echo(f"Wrote {out}: {len(record.sections)} sections, risk {risk}")
 
 
+@app.command("draft")
+def draft(
+    intake_file: Annotated[Path, typer.Option("--intake", help="An intake record (JSON, as written by `intake`).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the plan.")],
+    fmt: Annotated[str, typer.Option("--format", help="json or md.")] = "json",
+    today: Annotated[
+        str | None, typer.Option("--today", help="Date (YYYY-MM-DD) used when the intake has no start date.")
+    ] = None,
+) -> None:
+    """Draft a treatment plan from an intake record, offline, and write it in the chosen format."""
+    from datetime import date
+
+    from pydantic import ValidationError
+
+    from chains.draft import build_draft_chain
+    from exports.text import to_json, to_markdown
+    from records.files import atomic_write
+    from records.models import IntakeRecord
+
+    writers = {"json": lambda plan, taxonomy: to_json(plan), "md": to_markdown}
+    if fmt not in writers:
+        raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(writers)}", 2)
+    try:
+        record = IntakeRecord.model_validate_json(intake_file.read_text(encoding="utf-8"))
+        reference = date.fromisoformat(today) if today else None
+    except (OSError, UnicodeDecodeError, ValidationError, ValueError) as error:
+        raise _fail(f"cannot read the intake {intake_file}: {error}", 2) from error
+    index, lib, _ = _ready_index()
+    plan = build_draft_chain(index, lib, reference).invoke(record)
+    atomic_write(out, writers[fmt](plan, lib.taxonomy))
+    errors = sum(f.severity == "error" for f in plan.flags)
+    typer.echo(f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors")
+
+
 if __name__ == "__main__":
     sys.exit(app())

@@ -1,0 +1,252 @@
+"""The drafting chain on the replayed intakes, and the plan-lint rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from chains.draft import build_draft_chain, measure_target
+from chains.intake import IntakeContext
+from chains.lint import lint
+from chains.replay import replay_intake
+from records.models import ClientInfo, IntakeRecord, Measure, RiskAssessment, SessionPlan
+from records.plan import Goal, Intervention, Objective, ProgressMonitoring, SafetyPlan, TreatmentPlan
+from tests.test_replays import CASES, load_case
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def drafted(library_index, library):
+    """Every replayed intake with the plan drafted from it."""
+    chain = build_draft_chain(library_index, library, TODAY)
+    context = IntakeContext(library.taxonomy, library_index.area_fit)
+    results = {}
+    for name in CASES:
+        answers, expected = load_case(name)
+        alias = answers.pop("alias")
+        record = replay_intake(answers, alias, context, today=TODAY)
+        results[name] = (record, chain.invoke(record), expected)
+    return results
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_complete_intakes_pass_their_own_lint(drafted, name):
+    """A plan drafted from a complete intake has zero lint errors."""
+    _, plan, _ = drafted[name]
+    assert [f.message for f in plan.flags if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_structure_and_provenance(drafted, name, library):
+    """2–4 goals, 2–3 objectives each, interventions with frequency; every item cites real library ids."""
+    _, plan, _ = drafted[name]
+    assert 2 <= len(plan.goals) <= 4
+    for goal in plan.goals:
+        assert 2 <= len(goal.objectives) <= 3 and goal.sources
+        assert all(o.sources and o.target_date for o in goal.objectives)
+    assert plan.interventions and all(i.frequency and i.sources for i in plan.interventions)
+    assert all(s in library.by_id for s in plan.source_ids())
+    assert plan.status == "draft" and "clinician review" in plan.review_notice
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_dates_follow_start_and_review_interval(drafted, name):
+    """Target dates and the next review come from the start date and review interval."""
+    record, plan, _ = drafted[name]
+    start, interval = record.session.start_date, record.session.review_interval_days
+    assert plan.progress_monitoring.next_review_date == start + timedelta(days=interval)
+    for goal in plan.goals:
+        assert goal.objectives[0].target_date == start + timedelta(days=interval)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_baselines_from_measures(drafted, name):
+    """Objectives on an intake measure carry its score as baseline and the band target; none is invented."""
+    record, plan, _ = drafted[name]
+    scores = {m.name: m for m in record.measures}
+    for objective in plan.objectives():
+        if objective.baseline is not None:
+            measure = scores[objective.measure]
+            assert objective.baseline == measure.display_score
+            assert objective.target == str(measure_target(measure))
+            assert measure.display_score in objective.description
+        assert "{" not in objective.description
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_safety_plan_only_with_risk(drafted, name):
+    """A safety plan exists exactly when risk was reported, and names only people from the intake."""
+    record, plan, expected = drafted[name]
+    assert (plan.safety_plan is not None) == expected["risk"]["flagged"]
+    if plan.safety_plan:
+        assert any("988" in item for item in plan.safety_plan.professionals_and_agencies)
+        for item in plan.safety_plan.people_to_ask_for_help:
+            assert item.startswith("[to complete]") or any(p in item for p in record.risk.protective_factors)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_client_words_are_verbatim(drafted, name):
+    """Words beside a goal are the client's own, exactly as quoted in the intake."""
+    record, plan, _ = drafted[name]
+    for goal in plan.goals:
+        assert goal.client_words is None or goal.client_words in record.client_words
+    assert any(goal.client_words for goal in plan.goals)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_orientation_is_preferred(drafted, name):
+    """Most interventions belong to the chosen orientation or are modality-neutral."""
+    record, plan, _ = drafted[name]
+    fitting = [i for i in plan.interventions if i.modality is None or i.modality in record.orientation]
+    assert len(fitting) / len(plan.interventions) >= 0.6
+
+
+def test_formulation_marks_gaps_and_invents_nothing(drafted):
+    """The psychodynamic formulation uses the intake's words and marks what it cannot know."""
+    record, plan, _ = drafted["psychodynamic_grief_depression"]
+    assert plan.formulation.startswith("Psychodynamic formulation")
+    assert "Core conflict: [to complete]" in plan.formulation
+    assert record.sections["history"] in plan.formulation
+
+
+def test_json_round_trip(drafted):
+    """The JSON export reads back into the same plan."""
+    from exports.text import to_json
+
+    _, plan, _ = drafted[CASES[0]]
+    assert TreatmentPlan.model_validate(json.loads(to_json(plan))) == plan
+
+
+def test_unassessed_risk_gets_no_safety_plan(library_index, library):
+    """No safety plan is invented when risk was not reported; gaps in the intake stay marked."""
+    record = IntakeRecord(
+        client=ClientInfo(alias="Q"),
+        sections={"presenting_problem": "Panic attacks on the bus."},
+        problem_areas=["panic", "anxiety"],
+        session=SessionPlan(frequency="weekly"),
+    )
+    plan = build_draft_chain(library_index, library, TODAY).invoke(record)
+    assert plan.safety_plan is None and not plan.risk_reported
+    assert plan.progress_monitoring.next_review_date == TODAY + timedelta(days=90)
+
+
+def minimal_plan(**changes) -> TreatmentPlan:
+    """A small plan that passes lint, to break one rule at a time."""
+    objective = Objective(
+        id="g1-o1", description="Reduce PHQ-9 from 19 to 9 or below by 2027-03-01.", target_date=date(2027, 3, 1)
+    )
+    plan = TreatmentPlan(
+        client=ClientInfo(alias="Q"),
+        goals=[
+            Goal(
+                id="g1",
+                description="Lift mood.",
+                client_words="feel alive",
+                problem_area="depression",
+                objectives=[objective],
+            )
+        ],
+        interventions=[
+            Intervention(
+                id="i1",
+                description="Behavioral activation.",
+                category="technique",
+                frequency="weekly",
+                objective_ids=["g1-o1"],
+            )
+        ],
+        progress_monitoring=ProgressMonitoring(review_interval_days=90, next_review_date=date(2027, 3, 1)),
+        discharge_criteria=["PHQ-9 at or below 9 twice."],
+    )
+    return plan.model_copy(update=changes)
+
+
+def codes(plan: TreatmentPlan) -> dict[str, str]:
+    """Lint findings as code → severity."""
+    return {f.code: f.severity for f in lint(plan)}
+
+
+class TestLint:
+    def test_clean_plan(self):
+        """The minimal plan has no findings."""
+        assert codes(minimal_plan()) == {}
+
+    def test_objective_rules(self):
+        """Objectives need a target date and a measurable criterion; an action verb is advised."""
+        bad = Objective(id="g1-o1", description="Feelings about mother.", target_date=None)
+        plan = minimal_plan()
+        plan.goals[0].objectives = [bad]
+        found = codes(plan)
+        assert found["objective-target-date"] == "error"
+        assert found["objective-measurable"] == "error"
+        assert found["objective-action-verb"] == "warning"
+
+    def test_goal_without_client_words(self):
+        """A goal without the client's words is a warning."""
+        plan = minimal_plan()
+        plan.goals[0].client_words = None
+        assert codes(plan) == {"goal-client-words": "warning"}
+
+    def test_intervention_without_frequency(self):
+        """Interventions need a frequency."""
+        plan = minimal_plan()
+        plan.interventions[0].frequency = None
+        assert codes(plan) == {"intervention-frequency": "error"}
+
+    def test_missing_review_and_discharge(self):
+        """A plan needs a scheduled review and discharge criteria."""
+        found = codes(minimal_plan(progress_monitoring=ProgressMonitoring(), discharge_criteria=[]))
+        assert found == {"review-date": "error", "discharge-criteria": "error"}
+
+    def test_risk_requires_safety_plan(self):
+        """Reported risk without a safety plan is an error; with one it is fine."""
+        assert codes(minimal_plan(risk_reported=True)) == {"safety-plan": "error"}
+        assert codes(minimal_plan(risk_reported=True, safety_plan=SafetyPlan())) == {}
+
+    def test_placeholders_and_unknown_sources(self):
+        """Unfilled placeholders and sources outside the library are errors."""
+        plan = minimal_plan()
+        plan.goals[0].objectives[0].description = "Reduce PHQ-9 to {target} by 2027-03-01."
+        plan.goals[0].sources = ["not-a-library-id"]
+        found = {f.code for f in lint(plan, {"some-id"})}
+        assert {"placeholder", "unknown-source"} <= found
+
+
+def test_measure_target():
+    """Targets are the top of the lowest band, never above the baseline."""
+    assert measure_target(Measure(name="PHQ-9", score=19)) == 9
+    assert measure_target(Measure(name="PHQ-9", score=6)) == 6
+    assert measure_target(Measure(name="DERS", score=110)) == 88
+
+
+def test_risk_flag_comes_from_record(library_index, library):
+    """risk_reported mirrors the intake's risk flag."""
+    record = IntakeRecord(
+        client=ClientInfo(alias="Q"),
+        sections={"presenting_problem": "Low mood."},
+        problem_areas=["depression"],
+        risk=RiskAssessment(self_harm=True),
+    )
+    plan = build_draft_chain(library_index, library, TODAY).invoke(record)
+    assert plan.risk_reported and plan.safety_plan is not None
+    assert not [f for f in plan.flags if f.code == "safety-plan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<script>alert(1)</script>", "\\<script\\>alert(1)\\</script\\>"),
+        ("![x](http://evil/x.png)", "!\\[x\\](http://evil/x.png)"),
+        ("# heading", "\\# heading"),
+        ("1. list", "1\\. list"),
+        ("PHQ-9 19 (severe).", "PHQ-9 19 (severe)."),
+    ],
+)
+def test_markdown_escaping(text, escaped):
+    """Markdown export shows any text literally, yet ordinary clinical text stays readable."""
+    from exports.text import md
+
+    assert md(text) == escaped
