@@ -53,6 +53,7 @@ format: $(DEV_INSTALLED)
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.intake
+	$(BIN)/python -m benchmarks.draft
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
