@@ -88,18 +88,13 @@ def gather(record: IntakeRecord, index: LibraryIndex, today: date | None = None)
         query = concern or area
         inputs.candidates[area] = {
             kind: [
-                index_entry
+                entry
                 for hit in index.search(query, k=30, kinds=[kind], modalities=modalities, areas=[area])
-                if (index_entry := _entry(index, hit.id)) is not None
+                if (entry := index.get(hit.id)) is not None
             ]
             for kind in (Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION)
         }
     return inputs
-
-
-def _entry(index: LibraryIndex, entry_id: str) -> Entry | None:
-    position = index._snapshot.position.get(entry_id)
-    return index._snapshot.entries[position] if position is not None else None
 
 
 class OfflineComposer:

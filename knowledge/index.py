@@ -214,6 +214,11 @@ class LibraryIndex:
         """Every indexed entry and passage."""
         return list(self._snapshot.entries)
 
+    def get(self, entry_id: str) -> Entry | None:
+        """One indexed entry or passage by id."""
+        position = self._snapshot.position.get(entry_id)
+        return self._snapshot.entries[position] if position is not None else None
+
     def stored_hashes(self) -> dict[str, str]:
         """Content hash of every stored document, by id."""
         stored = self.collection.get(include=["metadatas"])
