@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks import report
 from benchmarks.intake import FIXTURES, percentile
 from chains.draft import build_draft_chain
 from chains.intake import IntakeContext
@@ -19,8 +20,6 @@ from chains.replay import replay_intake
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import load_library
-
-RESULTS = Path(__file__).resolve().parent / "results" / "draft.json"
 
 
 def run(repeats: int = 5) -> dict:
@@ -67,9 +66,7 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     results = run()
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(markdown(results))
+    report("draft", results, markdown(results))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import report
 from chains.intake import IntakeContext, start, step
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
@@ -20,7 +21,6 @@ from records.service import IntakeService
 from records.store import RecordStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "intakes"
-RESULTS = Path(__file__).resolve().parent / "results" / "intake.json"
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -78,9 +78,7 @@ def markdown(results: dict) -> str:
 
 def main() -> None:
     results = run()
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(markdown(results))
+    report("intake", results, markdown(results))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ and writes the raw numbers to `benchmarks/results/retrieval.json`.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import report
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import load_library
@@ -24,7 +24,6 @@ from knowledge.loader import load_library
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 QUERY_SETS = {"main": BENCH_DIR / "queries.yaml", "held-out": BENCH_DIR / "queries_holdout.yaml"}
-RESULTS = BENCH_DIR / "results" / "retrieval.json"
 K = 5
 
 
@@ -148,9 +147,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     results = run({"custom": args.queries} if args.queries else QUERY_SETS)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(markdown(results))
+    report("retrieval", results, markdown(results))
 
 
 if __name__ == "__main__":
