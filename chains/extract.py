@@ -57,12 +57,9 @@ _POST_DENIAL = re.compile(
 )
 
 
-def _mentions(pattern: re.Pattern, text: str) -> Iterable[tuple[str, re.Match, bool]]:
-    """Every match of `pattern` with its clause and whether it is negated (before or just after)."""
-    for clause in clauses(text):
-        for match in pattern.finditer(clause):
-            negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
-            yield clause, match, negated
+def mention_negated(clause: str, match: re.Match) -> bool:
+    """Whether a match is denied, by a cue before it ("denies SI") or right after it ("SI: none")."""
+    return is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
 
 
 # -- measures ---------------------------------------------------------------------------------
@@ -300,7 +297,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
             clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
         si_here = False
         for match in _SI.finditer(clause):
-            negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
+            negated = mention_negated(clause, match)
             if negated:
                 ideation.append(SuicidalIdeation.DENIED)
                 continue
@@ -321,7 +318,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
             scrubbed = _NOT_A_SUICIDE_PLAN.sub(" ", clause)
             for regex, bucket in ((_PLAN, plan), (_INTENT, intent)):
                 for match in regex.finditer(scrubbed):
-                    negated = is_negated(scrubbed, match.start()) or bool(_POST_DENIAL.match(scrubbed[match.end() :]))
+                    negated = mention_negated(scrubbed, match)
                     # Outside a sentence about suicide, "plans for the weekend" is not a suicide plan:
                     # count a plan there only when it is denied or plainly about harm.
                     if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
@@ -332,14 +329,14 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                 if negated or _ACCESS.search(clause):
                     means_access.append(not negated)
         for match in _SELF_HARM.finditer(clause):
-            negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
+            negated = mention_negated(clause, match)
             if not negated and _HISTORICAL.search(clause) and not _RECENCY.search(clause):
                 continue  # past self-harm says nothing about now: leave "now" unassessed rather than guess
             self_harm.append(not negated)
             if not negated and self_harm_recency is None and (found := _RECENCY.search(clause)):
                 self_harm_recency = found.group(0)
         for match in _HI.finditer(clause):
-            negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
+            negated = mention_negated(clause, match)
             homicidal.append(not negated)
         for match in _ATTEMPT.finditer(clause):
             attempts.append(not is_negated(clause, match.start()))
@@ -408,7 +405,7 @@ def _vocabulary_hits(text: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...
         for vocab_id, regexes in patterns:
             for regex in regexes:
                 for match in regex.finditer(clause):
-                    negated = is_negated(clause, match.start()) or bool(_POST_DENIAL.match(clause[match.end() :]))
+                    negated = mention_negated(clause, match)
                     if not negated:
                         hits.setdefault(vocab_id, {}).setdefault(match.group(0).lower(), start + match.start())
     return hits
