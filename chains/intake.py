@@ -8,7 +8,7 @@ clinician has written after every answer. No I/O: persistence is the caller's jo
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -200,6 +200,8 @@ class Reply:
 
     text: str
     action: Literal["draft"] | None = None
+    #: The record rebuilt for this answer (it depends only on answers and corrections), so callers need not rebuild it.
+    record: IntakeRecord | None = field(default=None, compare=False, repr=False)
 
 
 # -- the record -------------------------------------------------------------------------------
@@ -272,9 +274,9 @@ def merge_llm(rules: IntakeRecord, llm: IntakeRecord) -> IntakeRecord:
         merged.client.age = llm.client.age
     if merged.client.pronouns is None:
         merged.client.pronouns = llm.client.pronouns
-    for field in ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format"):
-        if getattr(merged.session, field) is None:
-            setattr(merged.session, field, getattr(llm.session, field))
+    for name in ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format"):
+        if getattr(merged.session, name) is None:
+            setattr(merged.session, name, getattr(llm.session, name))
     known = {m.name for m in merged.measures}
     merged.measures += [m for m in llm.measures if m.name not in known]
     merged.orientation = merged.orientation or llm.orientation
@@ -553,9 +555,9 @@ def _answer(state: IntakeState, text: str, context: IntakeContext, note: str) ->
         followup_id, follow_text = follow
         state.followup = followup_id
         state.asked.setdefault(section, []).append(followup_id)
-        return state, Reply(f"{acknowledgement} {follow_text}")
+        return state, Reply(f"{acknowledgement} {follow_text}", record=record)
     _advance(state)
-    return state, Reply(f"{acknowledgement}\n\n{question(state)}")
+    return state, Reply(f"{acknowledgement}\n\n{question(state)}", record=record)
 
 
 def _command(state: IntakeState, command: str, argument: str, context: IntakeContext) -> tuple[IntakeState, Reply]:

@@ -48,8 +48,10 @@ class IntakeService:
         saved = self.store.intake(client_id)
         return IntakeRecord.model_validate_json(saved[1]) if saved else None
 
-    def _save(self, client_id: str, state: IntakeState, reply: str | None) -> IntakeRecord:
-        record = build_record(state, self.context).model_copy(update={"updated_at": datetime.now(UTC)})
+    def _save(
+        self, client_id: str, state: IntakeState, reply: str | None, record: IntakeRecord | None = None
+    ) -> IntakeRecord:
+        record = (record or build_record(state, self.context)).model_copy(update={"updated_at": datetime.now(UTC)})
         self.store.save_intake(client_id, state.model_dump_json(), record.model_dump_json(), reply)
         return record
 
@@ -63,7 +65,7 @@ class IntakeService:
         turns = self.store.turns(client_id)
         if turns and turns[-1].role == "user":  # stored, then interrupted before the reply: answer it now
             state, reply = step(state, turns[-1].text, self.context)
-            self._save(client_id, state, reply.text)
+            self._save(client_id, state, reply.text, reply.record)
             turns = self.store.turns(client_id)
         return turns
 
@@ -76,7 +78,7 @@ class IntakeService:
             state = self.state(client_id)
         self.store.add_turn(client_id, "user", message, state.section.value if state.section else None)
         new_state, reply = step(state, message, self.context)
-        self._save(client_id, new_state, reply.text)
+        self._save(client_id, new_state, reply.text, reply.record)
         return reply
 
     def fill_gaps(self, client_id: str, extract: Callable[[IntakeRecord], dict]) -> IntakeRecord:
