@@ -1,4 +1,5 @@
-"""Durable records in SQLite (WAL, synchronous=FULL): clients, every conversation turn, intake state.
+"""Durable records in SQLite (WAL, synchronous=FULL): clients, every conversation turn, intake state,
+and every saved version of each client's treatment plan (append-only).
 
 Each call opens its own short-lived connection, so the store is safe to share across Streamlit
 sessions and threads; every write is committed (and fsynced) before the call returns.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,15 @@ CREATE TABLE IF NOT EXISTS intakes (
     record_json TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS plan_versions (
+    client_id   TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+    version     INTEGER NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('draft', 'final')),
+    summary     TEXT NOT NULL,
+    plan_json   TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    PRIMARY KEY (client_id, version)
+);
 """
 
 #: Longest alias accepted: it is a label, not a place for clinical text.
@@ -56,6 +66,16 @@ class Client:
     alias: str
     created_at: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One saved version of a client's plan (the plan itself is fetched separately)."""
+
+    version: int
+    status: str
+    summary: str
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -165,7 +185,7 @@ class RecordStore:
         with self._transaction() as db:
             if not db.execute("SELECT 1 FROM clients WHERE id = ? AND owner = ?", (client_id, owner)).fetchone():
                 return False
-            for table in ("turns", "intakes"):
+            for table in ("turns", "intakes", "plan_versions"):
                 db.execute(f"DELETE FROM {table} WHERE client_id = ?", (client_id,))
             db.execute("DELETE FROM clients WHERE id = ?", (client_id,))
         return True
@@ -216,6 +236,55 @@ class RecordStore:
                 "SELECT state_json, record_json, updated_at FROM intakes WHERE client_id = ?", (client_id,)
             ).fetchone()
         return (row["state_json"], row["record_json"], row["updated_at"]) if row else None
+
+    # -- plan versions ----------------------------------------------------------------------
+
+    def add_plan_version(
+        self, client_id: str, render: Callable[[int], str], status: str, summary: str, expected: int | None
+    ) -> int:
+        """Append the next version of a client's plan and return its number.
+
+        `render(version)` gives the plan's JSON for the number it is stored under. `expected` is the version
+        the caller edited (None for a first draft); if another session saved in the meantime the write is
+        refused rather than silently overwriting that work.
+        """
+        now = _now()
+        with self._transaction() as db:
+            latest = db.execute("SELECT MAX(version) FROM plan_versions WHERE client_id = ?", (client_id,)).fetchone()[
+                0
+            ]
+            if expected is not None and latest != expected:
+                raise StoreError(
+                    f"This plan changed elsewhere (now version {latest}); reload it and apply your edit again."
+                )
+            version = (latest or 0) + 1
+            db.execute(
+                "INSERT INTO plan_versions (client_id, version, status, summary, plan_json, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (client_id, version, status, summary, render(version), now),
+            )
+            db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", (now, client_id))
+        return version
+
+    def plan_versions(self, client_id: str) -> list[PlanVersion]:
+        """Every saved version of the client's plan, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT version, status, summary, created_at FROM plan_versions WHERE client_id = ? "
+                "ORDER BY version DESC",
+                (client_id,),
+            ).fetchall()
+        return [PlanVersion(**dict(row)) for row in rows]
+
+    def plan_json(self, client_id: str, version: int | None = None) -> str | None:
+        """One version of the plan as stored (the latest when `version` is None)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT plan_json FROM plan_versions WHERE client_id = ? AND (? IS NULL OR version = ?) "
+                "ORDER BY version DESC LIMIT 1",
+                (client_id, version, version),
+            ).fetchone()
+        return row["plan_json"] if row else None
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file ('ok' when healthy)."""

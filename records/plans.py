@@ -1,0 +1,275 @@
+"""Treatment plans as a durable, versioned service, and the edits a clinician makes to a plan.
+
+Every save appends a version (nothing is overwritten); a finalized version is read-only, and revising
+it starts a new draft. Lint runs on every save, so the flags stored with a version are always current.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Container
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from chains.lint import lint
+from knowledge.models import Entry, Kind
+from records.plan import Goal, Intervention, Objective, Signature, TreatmentPlan
+from records.store import PlanVersion, RecordStore, StoreError
+
+#: Fields that change with every save and say nothing about the plan's content.
+_BOOKKEEPING = {"version", "created_at", "flags"}
+
+
+class PlanLocked(StoreError):
+    """The plan's latest version is final; revise it to start a new draft."""
+
+
+@dataclass
+class PlanService:
+    """Load, save, finalize and compare versions of a client's plan for one clinician (`owner`)."""
+
+    store: RecordStore
+    library_ids: Container[str] = field(default_factory=frozenset)
+    owner: str = ""
+
+    def _check(self, client_id: str) -> None:
+        if self.store.client(client_id, self.owner) is None:
+            raise StoreError("That client no longer exists.")
+
+    def history(self, client_id: str) -> list[PlanVersion]:
+        """Every version, newest first."""
+        self._check(client_id)
+        return self.store.plan_versions(client_id)
+
+    def load(self, client_id: str, version: int | None = None) -> TreatmentPlan | None:
+        """A version of the plan (the latest by default), or None if there is none."""
+        self._check(client_id)
+        stored = self.store.plan_json(client_id, version)
+        return TreatmentPlan.model_validate_json(stored) if stored else None
+
+    def _append(self, client_id: str, plan: TreatmentPlan, summary: str, expected: int | None) -> TreatmentPlan:
+        plan = plan.model_copy(update={"flags": lint(plan, self.library_ids), "created_at": datetime.now(UTC)})
+        version = self.store.add_plan_version(
+            client_id,
+            lambda number: plan.model_copy(update={"version": number}).model_dump_json(),
+            plan.status,
+            summary,
+            expected,
+        )
+        return plan.model_copy(update={"version": version})
+
+    def save_draft(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
+        """Store a freshly composed draft as the next version (a redraft never needs the old one)."""
+        self._check(client_id)
+        latest = self.store.plan_versions(client_id)
+        plan = plan.model_copy(update={"status": "draft", "signature": None})
+        return self._append(client_id, plan, summary, latest[0].version if latest else None)
+
+    def save(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
+        """Save an edit of `plan` (which carries the version it was edited from) as the next version.
+
+        Unchanged content saves nothing. Refuses to edit a final version (see `revise`) and refuses when
+        someone else saved since `plan.version` was loaded.
+        """
+        self._check(client_id)
+        base = self.load(client_id, plan.version)
+        if base is None:
+            raise StoreError("There is no saved plan to edit; draft one first.")
+        if base.status == "final":
+            raise PlanLocked("This version is final and read-only. Revise it to start a new version.")
+        if _content(base) == _content(plan):
+            return base
+        return self._append(client_id, plan.model_copy(update={"status": "draft"}), summary, plan.version)
+
+    def revise(self, client_id: str, version: int) -> TreatmentPlan:
+        """Start a new draft from a final version; the signature does not carry over."""
+        self._check(client_id)
+        base = self.load(client_id, version)
+        if base is None:
+            raise StoreError("There is no saved plan to revise.")
+        draft = base.model_copy(update={"status": "draft", "signature": None})
+        return self._append(client_id, draft, f"Revision of final version {version}", version)
+
+    def finalize(self, client_id: str, plan: TreatmentPlan, signature: Signature) -> TreatmentPlan:
+        """Sign the plan: it must pass lint without errors and the clinician must be named."""
+        self._check(client_id)
+        if not signature.clinician_name.strip() or not signature.credentials.strip():
+            raise StoreError("Enter the clinician's name and credentials to finalize.")
+        if not signature.client_participated:
+            raise StoreError("Confirm that the client took part in developing this plan before finalizing.")
+        errors = [f.message for f in lint(plan, self.library_ids) if f.severity == "error"]
+        if errors:
+            raise StoreError("Resolve these before finalizing: " + " ".join(errors))
+        base = self.load(client_id, plan.version)
+        if base is not None and base.status == "final":
+            raise PlanLocked("This version is already final.")
+        final = plan.model_copy(update={"status": "final", "signature": signature})
+        return self._append(client_id, final, f"Finalized by {signature.clinician_name.strip()}", plan.version)
+
+    def diff(self, client_id: str, older: int, newer: int) -> list[str]:
+        """A readable line diff between two versions (unified format, no file headers)."""
+        a, b = self.load(client_id, older), self.load(client_id, newer)
+        if a is None or b is None:
+            raise StoreError("Pick two saved versions to compare.")
+        lines = difflib.unified_diff(outline(a), outline(b), lineterm="", n=1)
+        return [line for line in lines if not line.startswith(("---", "+++"))]
+
+
+def _content(plan: TreatmentPlan) -> dict:
+    return plan.model_dump(mode="json", exclude=_BOOKKEEPING)
+
+
+def outline(plan: TreatmentPlan) -> list[str]:
+    """The plan as labelled lines of plain text, for comparing versions."""
+    lines = [f"Status: {plan.status}", f"Presenting problem: {plan.presenting_problem}"]
+    lines += [f"Formulation: {para}" for para in plan.formulation.split("\n") if para.strip()]
+    lines += [f"Diagnosis: {d.label} {d.icd10 or ''}".rstrip() for d in plan.diagnoses]
+    for goal in plan.goals:
+        lines.append(f"Goal {goal.id} [{goal.problem_area}]: {goal.description}")
+        if goal.client_words:
+            lines.append(f"Goal {goal.id} client's words: {goal.client_words}")
+        for o in goal.objectives:
+            detail = ", ".join(
+                f"{label} {value}"
+                for label, value in (
+                    ("measure", o.measure),
+                    ("baseline", o.baseline),
+                    ("target", o.target),
+                    ("by", o.target_date),
+                    ("status", o.status),
+                )
+                if value
+            )
+            lines.append(f"Objective {o.id}: {o.description} ({detail})")
+    for i in plan.interventions:
+        lines.append(f"Intervention {i.id}: {i.description} — {i.frequency or 'no frequency'}")
+        if i.objective_ids:
+            lines.append(f"Intervention {i.id} serves: {', '.join(i.objective_ids)}")
+    s = plan.session_plan
+    lines.append(f"Sessions: {s.frequency or '-'}, {s.duration_minutes or '-'} minutes, {s.format or '-'}")
+    if plan.safety_plan:
+        for step, items in plan.safety_plan.model_dump().items():
+            lines += [f"Safety plan {step.replace('_', ' ')}: {item}" for item in items]
+    pm = plan.progress_monitoring
+    lines.append(f"Review every {pm.review_interval_days or '-'} days, next {pm.next_review_date or '-'}")
+    lines += [f"Monitoring measure: {m}" for m in pm.measures]
+    lines += [f"Discharge when: {c}" for c in plan.discharge_criteria]
+    if plan.signature:
+        sig = plan.signature
+        lines.append(f"Signed: {sig.clinician_name}, {sig.credentials}, {sig.signed_on}")
+    return lines
+
+
+# -- edits ----------------------------------------------------------------------------------------
+# Pure functions: each returns a new plan. Ids stay stable; new items get the next free id.
+
+
+def _next_id(existing: list[str], prefix: str) -> str:
+    numbers = [int(i[len(prefix) :]) for i in existing if i.startswith(prefix) and i[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+def move(items: list, index: int, delta: int) -> list:
+    """The list with item `index` moved `delta` places (clamped at the ends)."""
+    items = list(items)
+    target = max(0, min(len(items) - 1, index + delta))
+    items.insert(target, items.pop(index))
+    return items
+
+
+def add_goal(plan: TreatmentPlan, problem_area: str, description: str = "", sources: list[str] = ()) -> TreatmentPlan:
+    """A new, empty goal at the end."""
+    goal = Goal(
+        id=_next_id([g.id for g in plan.goals], "g"),
+        description=description,
+        problem_area=problem_area,
+        sources=list(sources),
+    )
+    return plan.model_copy(update={"goals": [*plan.goals, goal]})
+
+
+def remove_goal(plan: TreatmentPlan, goal_id: str) -> TreatmentPlan:
+    """Drop a goal and its objectives; interventions stop pointing at them."""
+    gone = {o.id for g in plan.goals if g.id == goal_id for o in g.objectives}
+    goals = [g for g in plan.goals if g.id != goal_id]
+    return _without_objectives(plan.model_copy(update={"goals": goals}), gone)
+
+
+def add_objective(
+    plan: TreatmentPlan, goal_id: str, description: str = "", sources: list[str] = (), measure: str | None = None
+) -> TreatmentPlan:
+    """A new objective at the end of a goal, due at the next review."""
+    goals = []
+    for goal in plan.goals:
+        if goal.id == goal_id:
+            objective = Objective(
+                id=_next_id([o.id for o in goal.objectives], f"{goal.id}-o"),
+                description=description,
+                measure=measure,
+                target_date=plan.progress_monitoring.next_review_date,
+                sources=list(sources),
+            )
+            goal = goal.model_copy(update={"objectives": [*goal.objectives, objective]})
+        goals.append(goal)
+    return plan.model_copy(update={"goals": goals})
+
+
+def remove_objective(plan: TreatmentPlan, objective_id: str) -> TreatmentPlan:
+    """Drop one objective; interventions stop pointing at it."""
+    goals = [g.model_copy(update={"objectives": [o for o in g.objectives if o.id != objective_id]}) for g in plan.goals]
+    return _without_objectives(plan.model_copy(update={"goals": goals}), {objective_id})
+
+
+def _without_objectives(plan: TreatmentPlan, gone: set[str]) -> TreatmentPlan:
+    interventions = [
+        i.model_copy(update={"objective_ids": [o for o in i.objective_ids if o not in gone]})
+        for i in plan.interventions
+    ]
+    return plan.model_copy(update={"interventions": interventions})
+
+
+def add_intervention(
+    plan: TreatmentPlan,
+    description: str = "",
+    category: str = "technique",
+    modality: str | None = None,
+    frequency: str | None = None,
+    objective_ids: list[str] = (),
+    sources: list[str] = (),
+) -> TreatmentPlan:
+    """A new intervention at the end."""
+    intervention = Intervention(
+        id=_next_id([i.id for i in plan.interventions], "i"),
+        description=description,
+        category=category,
+        modality=modality,
+        frequency=frequency,
+        objective_ids=list(objective_ids),
+        sources=list(sources),
+    )
+    return plan.model_copy(update={"interventions": [*plan.interventions, intervention]})
+
+
+def remove_intervention(plan: TreatmentPlan, intervention_id: str) -> TreatmentPlan:
+    """Drop one intervention."""
+    return plan.model_copy(update={"interventions": [i for i in plan.interventions if i.id != intervention_id]})
+
+
+def add_entry(plan: TreatmentPlan, entry: Entry, goal_id: str | None = None) -> TreatmentPlan:
+    """Put a library entry into the plan with its source id: a goal becomes a new goal, an objective joins
+    `goal_id` (or the first goal), an intervention serves that goal's objectives."""
+    match entry.kind:
+        case Kind.GOAL:
+            return add_goal(plan, entry.problem_areas[0], entry.text, [entry.id])
+        case Kind.OBJECTIVE:
+            target = goal_id or (plan.goals[0].id if plan.goals else None)
+            if target is None:
+                plan = add_goal(plan, entry.problem_areas[0])
+                target = plan.goals[-1].id
+            return add_objective(plan, target, entry.text, [entry.id], entry.measure)
+        case Kind.INTERVENTION:
+            serves = [o.id for g in plan.goals if g.id == goal_id for o in g.objectives]
+            modality = entry.modalities[0] if entry.modalities else None
+            category = entry.category.value if entry.category else "technique"
+            return add_intervention(plan, entry.text, category, modality, entry.frequency, serves, [entry.id])
+    raise StoreError(f"A {entry.kind.value} entry cannot be added to a plan.")
