@@ -47,7 +47,9 @@ class PlanService:
         stored = self.store.plan_json(client_id, version)
         return TreatmentPlan.model_validate_json(stored) if stored else None
 
-    def _append(self, client_id: str, plan: TreatmentPlan, summary: str, expected: int | None) -> TreatmentPlan:
+    def _append(
+        self, client_id: str, plan: TreatmentPlan, summary: str, expected: int | None, action: str
+    ) -> TreatmentPlan:
         plan = plan.model_copy(update={"flags": lint(plan, self.library_ids), "created_at": datetime.now(UTC)})
         version = self.store.add_plan_version(
             client_id,
@@ -55,6 +57,8 @@ class PlanService:
             plan.status,
             summary,
             expected,
+            action,
+            self.owner,
         )
         return plan.model_copy(update={"version": version})
 
@@ -63,7 +67,7 @@ class PlanService:
         self._check(client_id)
         latest = self.store.plan_versions(client_id)
         plan = plan.model_copy(update={"status": "draft", "signature": None})
-        return self._append(client_id, plan, summary, latest[0].version if latest else None)
+        return self._append(client_id, plan, summary, latest[0].version if latest else None, "plan.draft")
 
     def save(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
         """Save an edit of `plan` (which carries the version it was edited from) as the next version.
@@ -79,7 +83,7 @@ class PlanService:
             raise PlanLocked("This version is final and read-only. Revise it to start a new version.")
         if _content(base) == _content(plan):
             return base
-        return self._append(client_id, plan.model_copy(update={"status": "draft"}), summary, plan.version)
+        return self._append(client_id, plan.model_copy(update={"status": "draft"}), summary, plan.version, "plan.edit")
 
     def revise(self, client_id: str, version: int) -> TreatmentPlan:
         """Start a new draft from a final version; the signature does not carry over."""
@@ -88,7 +92,7 @@ class PlanService:
         if base is None:
             raise StoreError("There is no saved plan to revise.")
         draft = base.model_copy(update={"status": "draft", "signature": None})
-        return self._append(client_id, draft, f"Revision of final version {version}", version)
+        return self._append(client_id, draft, f"Revision of final version {version}", version, "plan.revise")
 
     def finalize(self, client_id: str, plan: TreatmentPlan, signature: Signature) -> TreatmentPlan:
         """Sign the plan: it must pass lint without errors and the clinician must be named."""
@@ -104,7 +108,12 @@ class PlanService:
         if base is not None and base.status == "final":
             raise PlanLocked("This version is already final.")
         final = plan.model_copy(update={"status": "final", "signature": signature})
-        return self._append(client_id, final, f"Finalized by {signature.clinician_name.strip()}", plan.version)
+        summary = f"Finalized by {signature.clinician_name.strip()}"
+        return self._append(client_id, final, summary, plan.version, "plan.finalize")
+
+    def export(self, client_id: str, plan: TreatmentPlan, fmt: str) -> None:
+        """Log that a version was exported (the file itself is made by `exports.render`)."""
+        self.store.record_event(self.owner, "plan.export", client_id, {"version": plan.version, "format": fmt})
 
     def diff(self, client_id: str, older: int, newer: int) -> list[str]:
         """A readable line diff between two versions (unified format, no file headers)."""

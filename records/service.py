@@ -29,6 +29,7 @@ class IntakeService:
         """The client with this alias, created if new; True when it was created."""
         existing = self.store.find_client(alias, self.owner)
         if existing:
+            self.store.record_event(self.owner, "client.open", existing.id)
             return existing, False
         return self.store.create_client(alias, self.owner), True
 
@@ -100,6 +101,8 @@ class IntakeService:
             raise StoreError("Start the intake before correcting it.")
         state = state.model_copy(update={"overrides": {**state.overrides, **corrections}})
         try:
-            return self._save(client_id, state, None)  # the record is validated before anything is written
+            record = self._save(client_id, state, None)  # the record is validated before anything is written
         except ValueError as error:
             raise StoreError(f"That correction does not fit the record: {error}") from error
+        self.store.record_event(self.owner, "intake.correct", client_id, {"fields": sorted(corrections)})
+        return record

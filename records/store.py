@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from records import audit
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (
     id          TEXT PRIMARY KEY,
@@ -111,7 +113,7 @@ class RecordStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + audit.SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -148,6 +150,7 @@ class RecordStore:
                     "INSERT INTO clients (id, alias, owner, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                     (client.id, alias, owner, now, now),
                 )
+                audit.append(db, now, owner, "client.create", client.id)
         except sqlite3.IntegrityError as error:
             raise StoreError(
                 f"A client called '{alias}' already exists; open it instead or choose another alias."
@@ -188,6 +191,7 @@ class RecordStore:
             for table in ("turns", "intakes", "plan_versions"):
                 db.execute(f"DELETE FROM {table} WHERE client_id = ?", (client_id,))
             db.execute("DELETE FROM clients WHERE id = ?", (client_id,))
+            audit.append(db, _now(), owner, "client.delete", client_id)
         return True
 
     # -- conversation and intake ----------------------------------------------------------
@@ -240,7 +244,14 @@ class RecordStore:
     # -- plan versions ----------------------------------------------------------------------
 
     def add_plan_version(
-        self, client_id: str, render: Callable[[int], str], status: str, summary: str, expected: int | None
+        self,
+        client_id: str,
+        render: Callable[[int], str],
+        status: str,
+        summary: str,
+        expected: int | None,
+        action: str = "plan.edit",
+        actor: str = "",
     ) -> int:
         """Append the next version of a client's plan and return its number.
 
@@ -263,6 +274,7 @@ class RecordStore:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (client_id, version, status, summary, render(version), now),
             )
+            audit.append(db, now, actor, action, client_id, {"version": version, "status": status})
             db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", (now, client_id))
         return version
 
@@ -285,6 +297,21 @@ class RecordStore:
                 (client_id, version, version),
             ).fetchone()
         return row["plan_json"] if row else None
+
+    # -- audit ------------------------------------------------------------------------------
+
+    def record_event(self, actor: str, action: str, client_id: str | None, detail: dict | None = None) -> None:
+        """Log an action that changes nothing else (opening a client, exporting a plan)."""
+        with self._transaction() as db:
+            audit.append(db, _now(), actor, action, client_id, detail)
+
+    def audit_events(self, client_id: str | None = None) -> list[audit.AuditEvent]:
+        with self._connect() as db:
+            return audit.events(db, client_id)
+
+    def verify_audit(self) -> audit.Verification:
+        with self._connect() as db:
+            return audit.verify(db)
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file ('ok' when healthy)."""
