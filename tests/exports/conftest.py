@@ -1,0 +1,126 @@
+"""Plans to export: one drafted from a replayed intake, the same plan signed, and a hand-built hostile one."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from chains.draft import build_draft_chain
+from chains.intake import IntakeContext
+from chains.replay import replay_intake
+from knowledge.models import Taxonomy
+from records.models import ClientInfo
+from records.plan import (
+    Diagnosis,
+    Flag,
+    Goal,
+    Intervention,
+    Objective,
+    PlanSessions,
+    ProgressMonitoring,
+    Signature,
+    TreatmentPlan,
+)
+from tests.test_replays import load_case
+
+TODAY = date(2026, 11, 23)
+#: Reports suicidal ideation and self-harm, so its plan carries a safety plan.
+CASE = "dbt_self_harm_dysregulation"
+
+#: Markup, a link, an image, a page-count alias, a NUL, a lone surrogate (as JSON from a model can carry) and
+#: non-Latin text: all but the NUL and the surrogate must show as typed.
+HOSTILE = (
+    "<para>Tom & Jerry</para> <script>alert(1)</script> ![x](http://evil/x.png) **bold** {nb} "
+    "nul\x00here\ud800 Zoë Łukasz Привет"
+)
+#: What an export shows: a DOCX cannot store the NUL, UTF-8 cannot encode the surrogate, so every format drops them.
+HOSTILE_SHOWN = HOSTILE.replace("\x00", "").replace("\ud800", "")
+#: Chinese, which Noto Sans has no glyphs for.
+CJK = "我想好起来"
+#: 5,000 characters ending in a 300-character token with no space to break at.
+LONG_FORMULATION = ("Avoidance keeps the fear alive & <b>unchallenged</b>; " * 100)[:4699] + " " + "x" * 300
+SIGNATURE = Signature(
+    clinician_name="Dr Ana Ortiz", credentials="PsyD, LP", signed_on=date(2026, 12, 1), client_participated=True
+)
+
+
+@pytest.fixture(scope="session")
+def taxonomy(library) -> Taxonomy:
+    """The real library's vocabulary."""
+    return library.taxonomy
+
+
+@pytest.fixture(scope="session")
+def drafted_plan(library_index, library) -> TreatmentPlan:
+    """The offline composer's draft for a replayed intake with reported risk."""
+    answers, _ = load_case(CASE)
+    alias = answers.pop("alias")
+    record = replay_intake(answers, alias, IntakeContext(library.taxonomy, library_index.area_fit), today=TODAY)
+    return build_draft_chain(library_index, library, TODAY).invoke(record)
+
+
+@pytest.fixture(scope="session")
+def final_plan(drafted_plan) -> TreatmentPlan:
+    """The drafted plan, with a diagnosis the clinician added, saved as version 3 and signed."""
+    return drafted_plan.model_copy(
+        update={
+            "status": "final",
+            "version": 3,
+            "signature": SIGNATURE,
+            "created_at": datetime(2026, 12, 1, 15, 30, tzinfo=UTC),
+            "diagnoses": [Diagnosis(label="Borderline personality disorder", icd10="F60.3")],
+        },
+        deep=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def hostile_plan() -> TreatmentPlan:
+    """A plan whose text tries markup, links, control characters, scripts the font lacks and sheer length."""
+    objectives = [
+        Objective(
+            id="g1-o1",
+            description=HOSTILE,
+            measure="<PHQ-9> & co",
+            baseline="19",
+            target="9 & below",
+            target_date=date(2027, 3, 1),
+            status="in progress",
+            sources=["evil source"],
+        ),
+        Objective(id="g1-o2", description="Keep a mood log\r\nwith a bell\x07 and a\ttab."),
+    ]
+    return TreatmentPlan(
+        client=ClientInfo(alias="../Zoë Ł <b>&", pronouns="they/them"),
+        presenting_problem="Line one\r\nLine two " + HOSTILE,
+        formulation=LONG_FORMULATION,
+        diagnoses=[Diagnosis(label="<dx> & co")],
+        goals=[
+            Goal(
+                id="g1",
+                description=HOSTILE,
+                client_words=f"{CJK} & <i>well</i>",
+                problem_area="not-a-known-area",
+                objectives=objectives,
+                sources=["evil-<source>"],
+            ),
+            Goal(id="g2", description="Sleep through the night.", problem_area="sleep"),
+        ],
+        interventions=[
+            Intervention(id="i1", description=HOSTILE, category="technique"),
+            Intervention(
+                id="i2",
+                description="Behavioral activation.",
+                modality="cbt",
+                category="homework",
+                frequency="weekly & daily",
+                objective_ids=["g1-o1"],
+                sources=["depression-int-behavioral-activation"],
+            ),
+        ],
+        session_plan=PlanSessions(frequency="weekly", duration_minutes=50, format="telehealth"),
+        progress_monitoring=ProgressMonitoring(measures=["PHQ-9"], review_interval_days=90),
+        discharge_criteria=[HOSTILE],
+        flags=[Flag(code="check", severity="warning", message="<b>check</b> & fix", path="goals[0]")],
+    )
