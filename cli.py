@@ -1,4 +1,4 @@
-"""Command line for Anamnesis: build the index, list and search the library, replay an intake.
+"""Command line for Anamnesis: build the index, search the library, replay an intake, draft a plan, check the audit log.
 
 Run `python cli.py --help`. Every command reads the same `ANAMNESIS_*` settings as the app.
 """
@@ -167,34 +167,85 @@ def intake(
 def draft(
     intake_file: Annotated[Path, typer.Option("--intake", help="An intake record (JSON, as written by `intake`).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the plan.")],
-    fmt: Annotated[str, typer.Option("--format", help="json or md.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json, md, docx, pdf or fhir.")] = "json",
     today: Annotated[
         str | None, typer.Option("--today", help="Date (YYYY-MM-DD) used when the intake has no start date.")
     ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Never use the language model, even if configured.")
+    ] = False,
 ) -> None:
-    """Draft a treatment plan from an intake record, offline, and write it in the chosen format."""
+    """Draft a treatment plan from an intake record and write it in the chosen format.
+
+    Uses the configured language model when there is one (falling back to the offline composer if it
+    fails), otherwise the offline composer.
+    """
     from datetime import date
 
     from pydantic import ValidationError
 
-    from chains.draft import build_draft_chain
-    from exports.text import to_json, to_markdown
+    from chains.llm import LLMConfigError, make_chat_model
+    from chains.llm_draft import draft_plan
+    from exports import FORMATS, render
     from records.files import atomic_write
     from records.models import IntakeRecord
 
-    writers = {"json": lambda plan, taxonomy: to_json(plan), "md": to_markdown}
-    if fmt not in writers:
-        raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(writers)}", 2)
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}", 2)
     try:
         record = IntakeRecord.model_validate_json(intake_file.read_text(encoding="utf-8"))
         reference = date.fromisoformat(today) if today else None
     except (OSError, UnicodeDecodeError, ValidationError, ValueError) as error:
         raise _fail(f"cannot read the intake {intake_file}: {error}", 2) from error
+    settings = get_settings()
+    try:
+        model = None if offline else make_chat_model(settings)
+    except LLMConfigError as error:
+        raise _fail(f"{error} (or pass --offline)", 2) from error
     index, lib, _ = _ready_index()
-    plan = build_draft_chain(index, lib, reference).invoke(record)
-    atomic_write(out, writers[fmt](plan, lib.taxonomy))
+    result = draft_plan(record, index, lib, model=model, settings=settings, today=reference)
+    if result.notice:
+        typer.echo(result.notice, err=True)
+    plan = result.plan
+    atomic_write(out, render(plan, lib.taxonomy, fmt))
     errors = sum(f.severity == "error" for f in plan.flags)
-    typer.echo(f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors")
+    typer.echo(
+        f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors "
+        f"(composer: {plan.composer})"
+    )
+
+
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log of client and plan actions.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check that the audit log's hash chain is intact; exits 1 if any event was altered, removed or reordered."""
+    from records.store import RecordStore
+
+    path = get_settings().data_dir / "anamnesis.db"
+    if not path.exists():
+        raise _fail(f"no records at {path} (set ANAMNESIS_DATA_DIR)", 2)
+    result = RecordStore(path).verify_audit()
+    if not result.ok:
+        raise _fail(f"Audit log BROKEN: {result.message}")
+    typer.echo(f"Audit log OK: {result.message}")
+
+
+@audit_app.command("show")
+def audit_show(
+    client: Annotated[str | None, typer.Option("--client", help="Only events for this client id.")] = None,
+) -> None:
+    """Print the audit events (no clinical text is ever stored in them)."""
+    from records.store import RecordStore
+
+    path = get_settings().data_dir / "anamnesis.db"
+    if not path.exists():
+        raise _fail(f"no records at {path} (set ANAMNESIS_DATA_DIR)", 2)
+    for event in RecordStore(path).audit_events(client):
+        detail = json.dumps(event.detail, sort_keys=True) if event.detail else ""
+        typer.echo(f"{event.seq}\t{event.at}\t{event.actor}\t{event.action}\t{event.client_id or '-'}\t{detail}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -18,8 +18,9 @@ from knowledge.embeddings import EmbeddingModelMissing
 from knowledge.index import LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
 from knowledge.service import open_index
+from records.plans import PlanService
 from records.service import IntakeService
-from records.store import RecordStore
+from records.store import Client, RecordStore
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -88,6 +89,40 @@ def intake_service(owner: str = "") -> IntakeService:
     return IntakeService(record_store(), IntakeContext(library.taxonomy, index.area_fit), owner)
 
 
+def plan_service(owner: str = "") -> PlanService:
+    """A plan service for this clinician; lint checks sources against the loaded library."""
+    _, library = library_index()
+    return PlanService(record_store(), library.by_id, owner)
+
+
+#: Session key of the client this browser tab works on; pages share it, the URL carries it per page.
+ACTIVE_CLIENT = "active_client_id"
+#: Session key set by the intake's `draft` command: the Plan page drafts for this client on arrival.
+AUTODRAFT = "plan_autodraft_client"
+
+
+def choose_client(client_id: str | None, owner: str = "") -> None:
+    """Make a client the active one for this browser tab (and its URL, so a refresh resumes it)."""
+    if client_id and st.session_state.get(ACTIVE_CLIENT) != client_id:
+        record_store().record_event(owner, "client.open", client_id)
+    st.session_state[ACTIVE_CLIENT] = client_id
+    if client_id:
+        st.query_params["client"] = client_id
+    else:
+        st.query_params.pop("client", None)
+
+
+def active_client(owner: str = "") -> Client | None:
+    """The client this tab is working on, from the URL or the session; None if unknown or deleted."""
+    client_id = st.query_params.get("client") or st.session_state.get(ACTIVE_CLIENT)
+    client = record_store().client(client_id, owner) if client_id else None
+    if client is None and client_id:
+        choose_client(None)
+    elif client is not None:
+        choose_client(client.id, owner)
+    return client
+
+
 @st.cache_resource(show_spinner=False)
 def _chat_model():
     """The configured chat model, shared (it holds connection settings, never client data)."""
@@ -108,3 +143,31 @@ def llm_gap_filler():
     redact = settings.llm_redact_identifiers and not settings.llm_is_local
     taxonomy = library_index()[1].taxonomy
     return lambda record: extract_with_llm(model, record, taxonomy, redact)
+
+
+def plan_drafter():
+    """A function record → DraftResult: the configured model's composer with offline fallback, or offline only.
+
+    A broken model configuration does not stop drafting: the offline composer runs and the notice says why.
+    """
+    from chains.llm import LLMConfigError
+    from chains.llm_draft import draft_plan
+
+    settings = get_settings()
+    index, library = library_index()
+    notice = None
+    try:
+        model = _chat_model() if settings.llm_provider != "none" else None
+    except LLMConfigError as error:
+        model, notice = (
+            None,
+            f"The language model is not configured correctly ({error}); this draft was written offline.",
+        )
+
+    def draft(record):
+        result = draft_plan(record, index, library, model=model, settings=settings)
+        if notice and not result.notice:
+            return replace(result, notice=notice, fell_back=True)
+        return result
+
+    return draft

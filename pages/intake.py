@@ -9,9 +9,17 @@ from chains.llm import LLMConfigError
 from chains.llm_extract import LLMExtractionFailed
 from records.models import SECTION_ORDER, IntakeRecord, SuicidalIdeation
 from records.store import StoreError
-from ui import escape_md, intake_service, library_index, llm_gap_filler, show_text
+from ui import (
+    AUTODRAFT,
+    active_client,
+    choose_client,
+    escape_md,
+    intake_service,
+    library_index,
+    llm_gap_filler,
+    show_text,
+)
 
-CLIENT_KEY = "intake_client_id"
 FREQUENCIES = ["", "weekly", "twice weekly", "three times weekly", "every other week", "monthly"]
 TRISTATE = {"not assessed": None, "yes": True, "no": False}
 IDEATION = {"not assessed": None, **{s.value: s.value for s in SuicidalIdeation}}
@@ -19,26 +27,6 @@ IDEATION = {"not assessed": None, **{s.value: s.value for s in SuicidalIdeation}
 service = intake_service()
 _, library = library_index()
 taxonomy = library.taxonomy
-
-
-def choose_client(client_id: str | None) -> None:
-    """Make a client the active one for this browser tab (and its URL, so a refresh resumes it)."""
-    st.session_state[CLIENT_KEY] = client_id
-    if client_id:
-        st.query_params["client"] = client_id
-    else:
-        st.query_params.pop("client", None)
-
-
-def active_client():
-    """The client this tab is working on, restored from the URL after a refresh or restart."""
-    client_id = st.session_state.get(CLIENT_KEY) or st.query_params.get("client")
-    client = service.store.client(client_id, service.owner) if client_id else None
-    if client is None and client_id:
-        choose_client(None)
-    elif client is not None:
-        st.session_state[CLIENT_KEY] = client.id
-    return client
 
 
 def pick_client_view() -> None:
@@ -54,7 +42,7 @@ def pick_client_view() -> None:
             st.caption("Clients in progress (most recent first):")
             for client in clients[:12]:
                 if st.button(client.alias, key=f"intake_resume_{client.id}", icon=":material/person:"):
-                    choose_client(client.id)
+                    choose_client(client.id, service.owner)
                     st.rerun()
     alias = st.chat_input("New or existing client alias", max_chars=60, key="intake_alias_input")
     if alias:
@@ -63,7 +51,7 @@ def pick_client_view() -> None:
         except StoreError as error:
             st.error(str(error), icon=":material/error:")
             return
-        choose_client(client.id)
+        choose_client(client.id, service.owner)
         st.rerun()
 
 
@@ -228,8 +216,8 @@ def intake_view(client) -> None:
     if message is not None:
         reply = service.send(client.id, message)
         if reply.action == "draft":
-            st.session_state["plan_client_id"] = client.id
-            st.info("The Plan page (drafting) is not available in this version yet; the intake is saved.")
+            st.session_state[AUTODRAFT] = client.id
+            st.switch_page("pages/plan.py", query_params={"client": client.id})
     turns = service.begin(client.id)
     record = service.record(client.id)
     state = service.state(client.id)
@@ -250,7 +238,7 @@ def intake_view(client) -> None:
         side_panel(client.id, record, state)
 
 
-client = active_client()
+client = active_client(service.owner)
 if client is None:
     pick_client_view()
 else:

@@ -89,3 +89,26 @@ def test_broken_library_is_reported(tmp_path, monkeypatch):
     result = runner.invoke(app, ["library"])
     assert result.exit_code == 1
     assert "bad.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_audit_verify_and_show(isolated_settings):
+    """`audit verify` passes on an intact log and fails (exit 1) naming the broken event after tampering."""
+    import sqlite3
+
+    from records.store import RecordStore
+
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 2 and "no records" in result.output
+    store = RecordStore(isolated_settings.data_dir / "anamnesis.db")
+    client = store.create_client("C.L.")
+    store.record_event("", "client.open", client.id)
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0 and "2 events, chain intact" in result.output
+    shown = runner.invoke(app, ["audit", "show"]).output.splitlines()
+    assert [line.split("\t")[3] for line in shown] == ["client.create", "client.open"]
+    assert "C.L." not in "\n".join(shown)
+    with sqlite3.connect(store.path) as db:
+        db.execute("DROP TRIGGER audit_no_update")
+        db.execute("UPDATE audit SET action = 'client.delete' WHERE seq = 2")
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1 and "event 2 was altered" in result.output

@@ -82,3 +82,67 @@ def test_cli_bad_answers(library_data_dir, monkeypatch, tmp_path, content, messa
     result = CliRunner().invoke(app, ["intake", "--answers", str(answers), "--out", str(out)])
     assert result.exit_code == 2 and message in result.output
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def cli_intake(library_data_dir, tmp_path_factory):
+    """An intake record written by the CLI from a replayed case with risk reported."""
+    out = tmp_path_factory.mktemp("cli") / "intake.json"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
+        get_settings.cache_clear()
+        answers = FIXTURES / "dbt_self_harm_dysregulation.json"
+        result = CliRunner().invoke(
+            app, ["intake", "--answers", str(answers), "--out", str(out), "--today", "2026-11-23"]
+        )
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "docx", "pdf", "fhir"])
+def test_cli_draft_every_format(cli_intake, library_data_dir, monkeypatch, tmp_path, fmt):
+    """`cli.py draft --intake FILE --format F --out PATH` writes a readable plan in each format."""
+    import io
+
+    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
+    get_settings.cache_clear()
+    out = tmp_path / f"plan.{fmt}"
+    result = CliRunner().invoke(app, ["draft", "--intake", str(cli_intake), "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "0 lint errors" in result.output and "composer: offline" in result.output
+    data = out.read_bytes()
+    if fmt == "json":
+        from records.plan import TreatmentPlan
+
+        plan = TreatmentPlan.model_validate_json(data)
+        assert plan.safety_plan is not None and plan.goals[0].problem_area in {"self-harm", "suicidality"}
+    elif fmt == "md":
+        assert data.decode().startswith("# Treatment plan") and "Safety plan" in data.decode()
+    elif fmt == "docx":
+        import docx
+
+        assert any(p.text == "Safety plan" for p in docx.Document(io.BytesIO(data)).paragraphs)
+    elif fmt == "pdf":
+        import pypdf
+
+        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+        assert "Safety plan" in text and "DRAFT" in text
+    else:
+        from fhir.resources.R4B.bundle import Bundle
+
+        bundle = Bundle.model_validate_json(data)
+        assert bundle.entry[0].resource.get_resource_type() == "CarePlan"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(["--format", "rtf"], "unknown format"), (["--intake", "missing.json"], "cannot read")]
+)
+def test_cli_draft_bad_arguments(cli_intake, tmp_path, args, message):
+    """A wrong format or an unreadable intake exits 2 with a clear message and writes nothing."""
+    out = tmp_path / "plan.out"
+    base = {"--intake": str(cli_intake), "--format": "json"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    result = CliRunner().invoke(app, ["draft", *[x for pair in base.items() for x in pair], "--out", str(out)])
+    assert result.exit_code == 2 and message in result.output
+    assert not out.exists()
