@@ -9,6 +9,7 @@ st.set_page_config(page_title="Anamnesis", page_icon=":material/psychology:", la
 pages = [
     st.Page("pages/intake.py", title="Intake", icon=":material/forum:", default=True),
     st.Page("pages/plan.py", title="Plan", icon=":material/assignment:"),
+    st.Page("pages/brainstorm.py", title="Brainstorm", icon=":material/lightbulb:"),
     st.Page("pages/library.py", title="Library", icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)

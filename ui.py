@@ -15,8 +15,9 @@ import streamlit as st
 from chains.intake import IntakeContext
 from config import get_settings
 from knowledge.embeddings import EmbeddingModelMissing
-from knowledge.index import LibraryIndex
+from knowledge.index import Hit, LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
+from knowledge.models import Kind, Taxonomy
 from knowledge.service import open_index
 from records.plans import PlanService
 from records.service import IntakeService
@@ -33,6 +34,41 @@ def escape_md(text: str) -> str:
 def show_text(text: str) -> None:
     """Render any text literally, keeping its line breaks."""
     st.markdown(escape_md(text).replace("\n", "  \n"))
+
+
+KIND_LABELS = {
+    Kind.GOAL: "Goal",
+    Kind.OBJECTIVE: "Objective",
+    Kind.INTERVENTION: "Intervention",
+    Kind.REFERENCE: "Reference",
+}
+KIND_COLORS = {Kind.GOAL: "violet", Kind.OBJECTIVE: "blue", Kind.INTERVENTION: "green", Kind.REFERENCE: "gray"}
+
+
+def hit_card(hit: Hit, taxonomy: Taxonomy):
+    """One library entry or reference passage as a card: kind and category, the wording, its tags and provenance.
+
+    Returns the card's container so a page can add its own buttons inside.
+    """
+    card = st.container(border=True)
+    with card:
+        badges = [f":{KIND_COLORS[hit.kind]}-badge[{KIND_LABELS[hit.kind]}]"]
+        if hit.category:
+            badges.append(f":gray-badge[{escape_md(taxonomy.category_label(hit.category))}]")
+        st.markdown(" ".join(badges))
+        show_text(hit.text)
+        details = []
+        if hit.kind != Kind.REFERENCE:
+            details.append("Areas: " + ", ".join(taxonomy.area_label(a) for a in hit.problem_areas))
+            details.append("Modalities: " + (", ".join(taxonomy.modality_label(m) for m in hit.modalities) or "any"))
+        if hit.measure:
+            details.append(f"Measure: {hit.measure}")
+        if hit.frequency:
+            details.append(f"Frequency: {hit.frequency}")
+        details.append(f"id: {hit.id}")
+        details.append(f"source: {hit.source}")
+        st.caption(escape_md(" · ".join(details)))
+    return card
 
 
 @dataclass
@@ -124,7 +160,7 @@ def active_client(owner: str = "") -> Client | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _chat_model():
+def chat_model():
     """The configured chat model, shared (it holds connection settings, never client data)."""
     from chains.llm import make_chat_model
 
@@ -139,7 +175,7 @@ def llm_gap_filler():
     settings = get_settings()
     if settings.llm_provider == "none":
         return None
-    model = structured(_chat_model(), LLMIntakeFacts, settings)
+    model = structured(chat_model(), LLMIntakeFacts, settings)
     redact = settings.llm_redact_identifiers and not settings.llm_is_local
     taxonomy = library_index()[1].taxonomy
     return lambda record: extract_with_llm(model, record, taxonomy, redact)
@@ -157,7 +193,7 @@ def plan_drafter():
     index, library = library_index()
     notice = None
     try:
-        model = _chat_model() if settings.llm_provider != "none" else None
+        model = chat_model() if settings.llm_provider != "none" else None
     except LLMConfigError as error:
         model, notice = (
             None,

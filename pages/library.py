@@ -5,41 +5,11 @@ from collections import Counter
 import streamlit as st
 
 from config import get_settings
-from knowledge.index import Hit
 from knowledge.models import Kind
-from ui import escape_md, library_index
-
-KIND_LABELS = {
-    Kind.GOAL: "Goal",
-    Kind.OBJECTIVE: "Objective",
-    Kind.INTERVENTION: "Intervention",
-    Kind.REFERENCE: "Reference",
-}
-KIND_COLORS = {Kind.GOAL: "violet", Kind.OBJECTIVE: "blue", Kind.INTERVENTION: "green", Kind.REFERENCE: "gray"}
+from ui import KIND_LABELS, hit_card, library_index
 
 index, library = library_index()
 taxonomy = library.taxonomy
-
-
-def render_hit(hit: Hit) -> None:
-    """One entry as a card: kind and category, the wording, then its tags and provenance."""
-    with st.container(border=True):
-        badges = [f":{KIND_COLORS[hit.kind]}-badge[{KIND_LABELS[hit.kind]}]"]
-        if hit.category:
-            badges.append(f":gray-badge[{escape_md(taxonomy.category_label(hit.category))}]")
-        st.markdown(" ".join(badges))
-        st.markdown(escape_md(hit.text))
-        details = [
-            "Areas: " + ", ".join(taxonomy.area_label(a) for a in hit.problem_areas),
-            "Modalities: " + (", ".join(taxonomy.modality_label(m) for m in hit.modalities) or "any"),
-        ]
-        if hit.measure:
-            details.append(f"Measure: {hit.measure}")
-        if hit.frequency:
-            details.append(f"Frequency: {hit.frequency}")
-        details.append(f"id: {hit.id}")
-        details.append(f"source: {hit.source}")
-        st.caption(escape_md(" · ".join(details)))
 
 
 counts = Counter(e.kind for e in index.entries())
@@ -86,7 +56,7 @@ if query.strip():
             icon=":material/search_off:",
         )
     for hit in hits:
-        render_hit(hit)
+        hit_card(hit, taxonomy)
 else:
     st.subheader("Browse by problem area")
     browse_area = st.selectbox(
@@ -106,4 +76,4 @@ else:
         for tab, kind in zip(tabs, shown, strict=True):
             with tab:
                 for hit in by_kind[kind]:
-                    render_hit(hit)
+                    hit_card(hit, taxonomy)

@@ -1,0 +1,226 @@
+"""Brainstorm page: goals, objectives and interventions for a concern, added to a client's draft plan in one click."""
+
+import streamlit as st
+
+from chains.brainstorm import BrainstormFailed, ask_model, concern_from_record, suggest
+from chains.llm import LLMConfigError
+from config import get_settings
+from knowledge.index import Hit
+from knowledge.models import Kind
+from records.plans import add_entry
+from records.store import StoreError
+from ui import (
+    KIND_LABELS,
+    active_client,
+    chat_model,
+    escape_md,
+    hit_card,
+    intake_service,
+    library_index,
+    plan_service,
+    show_text,
+)
+
+CONCERN = "brainstorm_concern"
+UNDO = "brainstorm_last_added"
+CHAT = "brainstorm_chat_log"
+
+index, library = library_index()
+taxonomy = library.taxonomy
+plans = plan_service()
+intakes = intake_service()
+client = active_client(plans.owner)
+plan = plans.load(client.id) if client else None
+editable = plan is not None and plan.status == "draft"
+
+
+def add_to_plan(hit: Hit, goal_id: str | None) -> None:
+    """Add one suggestion to the client's draft plan as a new version, remembering how to undo it."""
+    entry = index.get(hit.id)
+    if entry is None:
+        st.error("That entry is no longer in the library.")
+        return
+    try:
+        saved = plans.save(client.id, add_entry(plan, entry, goal_id), f"Added {hit.id} from Brainstorm")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.session_state[UNDO] = (client.id, plan.version, saved.version, hit.id)
+    st.toast(f"Added to {client.alias}'s plan (version {saved.version}).", icon=":material/check:")
+    st.rerun()
+
+
+def undo_last() -> None:
+    client_id, before, after, entry_id = st.session_state.pop(UNDO)
+    previous = plans.load(client_id, before)
+    try:
+        plans.save(client_id, previous.model_copy(update={"version": after}), f"Undid adding {entry_id}")
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        return
+    st.toast("Undone.", icon=":material/undo:")
+    st.rerun()
+
+
+def set_concern(text: str) -> None:
+    """Search again from a suggestion's own wording (a callback, so it runs before the text box is drawn)."""
+    st.session_state[CONCERN] = text[:2000]
+
+
+def card(hit: Hit, goal_id: str | None) -> None:
+    with hit_card(hit, taxonomy):
+        cols = st.columns([1, 1, 3])
+        cols[0].button(
+            "More like this",
+            key=f"brainstorm_more_{hit.id}",
+            icon=":material/manage_search:",
+            on_click=set_concern,
+            args=(hit.text,),
+        )
+        addable = hit.kind != Kind.REFERENCE and editable
+        if addable and cols[1].button("Add to plan", key=f"brainstorm_add_{hit.id}", icon=":material/playlist_add:"):
+            add_to_plan(hit, goal_id)
+
+
+st.title("Brainstorm")
+st.caption("Ideas from the library (and your reference documents) for any concern. Everything runs offline.")
+
+if UNDO in st.session_state and client and st.session_state[UNDO][0] == client.id:
+    entry_id = st.session_state[UNDO][3]
+    note, button = st.columns([4, 1], vertical_alignment="center")
+    note.info(f"Added {escape_md(entry_id)} to the plan.", icon=":material/check:")
+    if button.button("Undo", key="brainstorm_undo", icon=":material/undo:"):
+        undo_last()
+
+record = intakes.record(client.id) if client else None
+if record is not None:
+    st.button(
+        f"Use {client.alias}'s intake",
+        key="brainstorm_use_intake",
+        icon=":material/assignment_ind:",
+        on_click=set_concern,
+        args=(concern_from_record(record) or st.session_state.get(CONCERN, ""),),
+        help="Fills the concern from the intake's presenting problem, symptoms, relationships, defenses and goals.",
+    )
+concern = st.text_area(
+    "Concern",
+    key=CONCERN,
+    max_chars=2000,
+    height=100,
+    placeholder="In your own words, e.g. “intellectualizes and keeps me at a distance; lonely since the divorce”",
+)
+cols = st.columns([2, 3, 3])
+kinds = cols[0].multiselect(
+    "Kind",
+    [Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION, Kind.REFERENCE],
+    key="brainstorm_kinds",
+    format_func=lambda k: KIND_LABELS[Kind(k)],
+    placeholder="All kinds",
+)
+modalities = cols[1].multiselect(
+    "Modality",
+    [t.id for t in taxonomy.modalities],
+    key="brainstorm_modalities",
+    format_func=taxonomy.modality_label,
+    placeholder="All modalities",
+)
+areas = cols[2].multiselect(
+    "Problem area",
+    [t.id for t in taxonomy.problem_areas],
+    key="brainstorm_areas",
+    format_func=taxonomy.area_label,
+    placeholder="All problem areas",
+)
+
+goal_id = None
+if client is None:
+    st.caption("Choose a client on the Intake or Plan page to add suggestions to their plan.")
+elif plan is None:
+    st.caption(f"{escape_md(client.alias)} has no plan yet; draft one on the Plan page to add suggestions to it.")
+elif not editable:
+    st.caption(f"{escape_md(client.alias)}'s plan is final. Revise it on the Plan page to add suggestions.")
+elif plan.goals:
+    goal_id = st.selectbox(
+        f"Objectives and interventions join this goal of {client.alias}'s plan",
+        [g.id for g in plan.goals],
+        format_func=lambda g: next(f"{x.id} · {x.description[:70]}" for x in plan.goals if x.id == g),
+        key="brainstorm_goal",
+    )
+
+if not concern.strip():
+    st.info(
+        "Describe the concern above (or use the current client's intake) to see goals, objectives and "
+        "interventions. Filters narrow the results; leave them empty to see everything.",
+        icon=":material/lightbulb:",
+    )
+    st.stop()
+
+suggestions = suggest(index, concern, kinds or None, modalities, areas)
+if not len(suggestions):
+    st.info("Nothing matched. Try other words for the concern, or remove a filter.", icon=":material/search_off:")
+    st.stop()
+
+goals_tab, objectives_tab, interventions_tab, references_tab = st.tabs(
+    [
+        f"Goals ({len(suggestions.goals)})",
+        f"Objectives ({len(suggestions.objectives)})",
+        f"Interventions ({sum(map(len, suggestions.interventions.values()))})",
+        f"References ({len(suggestions.references)})",
+    ]
+)
+with goals_tab:
+    for hit in suggestions.goals:
+        card(hit, goal_id)
+with objectives_tab:
+    for hit in suggestions.objectives:
+        card(hit, goal_id)
+with interventions_tab:
+    for category, hits in suggestions.interventions.items():
+        st.subheader(escape_md(taxonomy.category_label(category)))
+        for hit in hits:
+            card(hit, goal_id)
+with references_tab:
+    if not suggestions.references:
+        st.caption("No passages from your reference documents. Add documents on the Library page.")
+    for hit in suggestions.references:
+        card(hit, goal_id)
+
+st.divider()
+st.subheader("Brainstorm with the model")
+settings = get_settings()
+try:
+    model = chat_model() if settings.llm_provider != "none" else None
+except LLMConfigError as error:
+    model = None
+    st.warning(f"The language model is not usable: {error}", icon=":material/warning:")
+if model is None:
+    st.caption(
+        "No language model is configured, so this page works on retrieval alone. Set ANAMNESIS_LLM_PROVIDER "
+        "to talk the suggestions through with a local or remote model."
+    )
+    st.stop()
+log = st.session_state.setdefault(f"{CHAT}_{client.id if client else ''}", [])
+for role, text in log:
+    with st.chat_message(role):
+        show_text(text)
+question = st.chat_input("Ask about these suggestions", key="brainstorm_chat", max_chars=2000)
+if question:
+    log.append(("user", question))
+    with st.spinner("Thinking it through with the model…"):
+        try:
+            answer = ask_model(
+                model,
+                concern,
+                suggestions.hits(),
+                question,
+                settings.llm_redact_identifiers and not settings.llm_is_local,
+                [client.alias] if client else [],
+            )
+        except BrainstormFailed as error:
+            log.append(("assistant", f"The model could not answer this time ({error}). The suggestions above stand."))
+        else:
+            text = answer.text
+            if answer.uncited:
+                text += f"\n\n(Removed citations of entries it was not given: {', '.join(answer.uncited)})"
+            log.append(("assistant", text))
+    st.rerun()
