@@ -54,6 +54,7 @@ bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.intake
 	$(BIN)/python -m benchmarks.draft
+	$(BIN)/python -m benchmarks.brainstorm
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
