@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import library_index
+from ui import clinician, escape_md, library_index
 
 st.set_page_config(page_title="Anamnesis", page_icon=":material/psychology:", layout="wide")
 
@@ -14,8 +14,12 @@ pages = [
 ]
 navigation = st.navigation(pages)
 
+owner = clinician()  # stops at a sign-in prompt when login is required and nobody is signed in
 with st.sidebar:
     st.caption("Anamnesis works fully offline. Everything it drafts is a suggestion for clinician review.")
+    if owner:
+        st.caption(f"Signed in as {escape_md(owner)}")
+        st.button("Sign out", key="auth_logout", on_click=st.logout, icon=":material/logout:")
 
 library_index()
 navigation.run()

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         description="Redact identifiers (names, dates, contacts, numbers…) before text reaches a non-local model. "
         "Local endpoints (loopback) receive the text as written.",
     )
+    require_login: bool = Field(
+        default=False,
+        description="Multi-user deployments: require Streamlit's OIDC login (configure [auth] in "
+        ".streamlit/secrets.toml); each clinician then sees only their own clients.",
+    )
 
     @property
     def llm_is_local(self) -> bool:

@@ -119,16 +119,46 @@ def record_store() -> RecordStore:
     return RecordStore(get_settings().data_dir / "anamnesis.db")
 
 
-def intake_service(owner: str = "") -> IntakeService:
-    """An intake service for this clinician, over the shared store and index."""
+def intake_service(owner: str | None = None) -> IntakeService:
+    """An intake service for this clinician (the signed-in one by default), over the shared store and index."""
     index, library = library_index()
+    owner = clinician() if owner is None else owner
     return IntakeService(record_store(), IntakeContext(library.taxonomy, index.area_fit), owner)
 
 
-def plan_service(owner: str = "") -> PlanService:
+def plan_service(owner: str | None = None) -> PlanService:
     """A plan service for this clinician; lint checks sources against the loaded library."""
     _, library = library_index()
-    return PlanService(record_store(), library.by_id, owner)
+    return PlanService(record_store(), library.by_id, clinician() if owner is None else owner)
+
+
+def signed_in_user() -> str | None:
+    """The signed-in clinician's stable id (e-mail, else OIDC subject), or None when nobody is signed in."""
+    if not st.user.is_logged_in:
+        return None
+    return str(st.user.get("email") or st.user.get("sub"))
+
+
+def clinician() -> str:
+    """Whose clients this session sees: '' on a single-user install; with ANAMNESIS_REQUIRE_LOGIN, the signed-in
+    clinician (the page stops at a sign-in prompt until then)."""
+    if not get_settings().require_login:
+        return ""
+    try:
+        user = signed_in_user()
+    except Exception as error:  # Streamlit raises when [auth] is missing from secrets.toml
+        st.error(
+            f"Sign-in is required (ANAMNESIS_REQUIRE_LOGIN) but not configured ({error}). Add an [auth] section "
+            "to .streamlit/secrets.toml (see README, 'Multi-user deployments').",
+            icon=":material/error:",
+        )
+        st.stop()
+    if user is None:
+        st.title("Anamnesis")
+        st.write("Sign in to see your clients.")
+        st.button("Sign in", key="auth_login", type="primary", on_click=st.login, icon=":material/login:")
+        st.stop()
+    return user
 
 
 #: Session key of the client this browser tab works on; pages share it, the URL carries it per page.

@@ -1,0 +1,61 @@
+"""Multi-user deployments: with login required, nothing shows before sign-in and each clinician sees only their own."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+from config import get_settings
+from records.store import RecordStore
+from tests.conftest import PROJECT_DIR
+from tests.pages.test_intake import data_dir  # noqa: F401 - the fixture is shared
+
+
+@pytest.fixture
+def login_required(data_dir, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("ANAMNESIS_REQUIRE_LOGIN", "true")
+    get_settings.cache_clear()
+    return RecordStore(get_settings().data_dir / "anamnesis.db")
+
+
+def run_app(**query) -> AppTest:
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_missing_auth_configuration_is_explained(login_required):
+    """Login required but no [auth] in secrets.toml: a clear message naming the fix, and nothing else."""
+    at = run_app()
+    assert "[auth] section" in at.error[0].value and not at.chat_input
+
+
+def test_nothing_before_sign_in(login_required, monkeypatch):
+    monkeypatch.setattr(ui, "signed_in_user", lambda: None)
+    at = run_app()
+    assert at.button(key="auth_login").label == "Sign in"
+    assert not at.chat_input and "Sign in to see your clients." in at.markdown[0].value
+
+
+def test_each_clinician_sees_only_their_clients(login_required, monkeypatch):
+    store = login_required
+    monkeypatch.setattr(ui, "signed_in_user", lambda: "a@clinic.example")
+    at = run_app()
+    assert any("Signed in as a@clinic" in c.value.replace("\\", "") for c in at.sidebar.caption)
+    at.chat_input(key="intake_alias_input").set_value("A.A.").run()
+    mine = store.find_client("A.A.", owner="a@clinic.example")
+    assert mine is not None and store.find_client("A.A.") is None
+
+    monkeypatch.setattr(ui, "signed_in_user", lambda: "b@clinic.example")
+    at = run_app(client=mine.id)  # even with the other clinician's client id in the URL
+    assert "Which client is this intake for?" in at.markdown[0].value
+    assert not [b for b in at.button if b.key and b.key.startswith("intake_resume_")]
+    at.chat_input(key="intake_alias_input").set_value("A.A.").run()  # the same alias is a different client
+    theirs = store.find_client("A.A.", owner="b@clinic.example")
+    assert theirs is not None and theirs.id != mine.id
+    events = store.audit_events()
+    assert {e.actor for e in events if e.action == "client.create"} == {"a@clinic.example", "b@clinic.example"}
