@@ -201,7 +201,10 @@ class LibraryIndex:
             snapshot.vectors = np.asarray(stored["embeddings"], dtype=np.float32)
             area_ids = [t.id for t in self.taxonomy.problem_areas]
             membership = np.array([[a in e.problem_areas for a in area_ids] for e in entries], dtype=bool)
-            sums = membership.T.astype(np.float32) @ snapshot.vectors
+            # Centroids describe the curated library alone: a clinician's documents must not move them,
+            # since they steer intake's area detection and every library search.
+            curated = np.fromiter((e.kind != Kind.REFERENCE for e in entries), dtype=bool, count=len(entries))
+            sums = (membership & curated[:, None]).T.astype(np.float32) @ snapshot.vectors
             norms = np.linalg.norm(sums, axis=1, keepdims=True)
             snapshot.area_membership = membership
             snapshot.area_centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
@@ -224,6 +227,11 @@ class LibraryIndex:
         stored = self.collection.get(include=["metadatas"])
         return {i: m.get("hash", "") for i, m in zip(stored["ids"], stored["metadatas"], strict=True)}
 
+    def stored_ids(self, kind: Kind | None = None) -> set[str]:
+        """Ids of every stored document (of one kind), read from Chroma rather than the snapshot."""
+        where = {"kind": Kind(kind).value} if kind else None
+        return set(self.collection.get(where=where, include=[])["ids"])
+
     # -- writing ---------------------------------------------------------------
 
     def upsert(self, entries: Sequence[Entry], hashes: Sequence[str], progress: Progress = no_progress) -> None:
@@ -240,6 +248,18 @@ class LibraryIndex:
             )
             done = min(start + batch, len(entries))
             progress(done / len(entries), f"Indexed {done} of {len(entries)} entries")
+
+    def upsert_embedded(self, entries: Sequence[Entry], hashes: Sequence[str], vectors: np.ndarray) -> None:
+        """Store entries with vectors the caller already computed (reference passages are embedded once,
+        before their problem areas are known). Call `reload` afterwards, as after `upsert`."""
+        if not len(entries):
+            return
+        self.collection.upsert(
+            ids=[e.id for e in entries],
+            documents=[e.index_text(self.taxonomy) for e in entries],
+            embeddings=np.asarray(vectors, dtype=np.float32),
+            metadatas=[entry_metadata(e, h) for e, h in zip(entries, hashes, strict=True)],
+        )
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove documents by id."""
@@ -367,6 +387,23 @@ class LibraryIndex:
             for area, score in zip(area_ids, fit, strict=True)
             if snapshot.area_membership[:, area_ids.index(area)].any()
         }
+
+    def nearest_areas(self, vectors: np.ndarray, limit: int = 2, margin: float = 0.02) -> list[tuple[str, ...]]:
+        """For each embedding, the problem areas whose library centroid it is closest to: the best one, plus
+        up to `limit - 1` runners-up within `margin` of it. Empty tuples while no library entry is indexed."""
+        centroids = self._snapshot.area_centroids
+        vectors = np.asarray(vectors, dtype=np.float32)
+        present = np.linalg.norm(centroids, axis=1) > 0 if centroids.size else np.zeros(0, dtype=bool)
+        if not present.any():
+            return [() for _ in range(len(vectors))]
+        area_ids = [t.id for t in self.taxonomy.problem_areas]
+        fit = np.where(present[None, :], vectors @ centroids.T, -np.inf)
+        nearest = []
+        for row in fit:
+            order = np.argsort(-row, kind="stable")[:limit]
+            best = row[order[0]]
+            nearest.append(tuple(area_ids[i] for i in order if np.isfinite(row[i]) and row[i] >= best - margin))
+        return nearest
 
     def search(
         self,
