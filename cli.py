@@ -36,7 +36,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _ready_index(quiet: bool = True):
     from knowledge.embeddings import EmbeddingModelMissing
-    from knowledge.service import ready_index
+    from knowledge.service import IndexLocked, ready_index
 
     def progress(fraction: float, message: str) -> None:
         if not quiet:
@@ -44,7 +44,7 @@ def _ready_index(quiet: bool = True):
 
     try:
         return ready_index(get_settings(), progress)
-    except (LibraryError, EmbeddingModelMissing) as error:
+    except (LibraryError, EmbeddingModelMissing, IndexLocked) as error:
         raise _fail(str(error)) from error
 
 
@@ -213,6 +213,58 @@ def draft(
         f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors "
         f"(composer: {plan.composer})"
     )
+
+
+@app.command("ingest")
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Markdown, text, PDF or .docx files (20 MB each at most).")],
+) -> None:
+    """Add your own reference documents to the search index (kind `reference`); re-adding a file is a no-op.
+
+    Each file succeeds or fails on its own; the exit code is 1 if any failed.
+    """
+    from knowledge.ingest import ingest as ingest_files
+
+    index, _, _ = _ready_index()
+    files, unreadable = [], []
+    for path in paths:
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as error:
+            unreadable.append(f"{path}: cannot read ({error.strerror or error})")
+    report = ingest_files(index, files, get_settings().data_dir)
+    for result in report.results:
+        if result.ok:
+            typer.echo(f"{result.status.value:>9}  {result.name}: {result.passages} passages")
+        else:
+            typer.secho(f"   failed  {result.name}: {result.message}", err=True, fg=typer.colors.RED)
+    for message in unreadable:
+        typer.secho(f"   failed  {message}", err=True, fg=typer.colors.RED)
+    if not report.ok or unreadable:
+        raise typer.Exit(1)
+
+
+@app.command("references")
+def references(
+    delete: Annotated[str | None, typer.Option("--delete", help="Remove this document (name or id).")] = None,
+) -> None:
+    """List the reference documents in the index, or remove one (its passages and stored text)."""
+    from knowledge.ingest import delete_document, list_documents
+
+    data_dir = get_settings().data_dir
+    if delete:
+        index, _, _ = _ready_index()
+        removed = delete_document(index, delete, data_dir)
+        if removed is None:
+            raise _fail(f"no reference document called {delete!r}")
+        typer.echo(f"Removed {removed.name} ({removed.passages} passages)")
+        return
+    documents = list_documents(data_dir)
+    if not documents:
+        typer.echo("No reference documents yet; add some with `cli.py ingest PATH...`.")
+    for doc in documents:
+        pages = f"{doc.pages} pages, " if doc.pages else ""
+        typer.echo(f"{doc.id}  {doc.name}  ({pages}{doc.passages} passages, added {doc.added:%Y-%m-%d})")
 
 
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log of client and plan actions.")

@@ -18,7 +18,7 @@ from knowledge.embeddings import EmbeddingModelMissing
 from knowledge.index import Hit, LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
 from knowledge.models import Kind, Taxonomy
-from knowledge.service import open_index
+from knowledge.service import IndexLocked, open_index, restore_references
 from records.plans import PlanService
 from records.service import IntakeService
 from records.store import Client, RecordStore
@@ -95,7 +95,7 @@ def library_index() -> tuple[LibraryIndex, Library]:
     """
     try:
         holder = _index_holder()
-    except (LibraryError, EmbeddingModelMissing, ValueError) as error:
+    except (LibraryError, EmbeddingModelMissing, IndexLocked, ValueError) as error:
         st.error(f"The knowledge library could not be opened: {error}", icon=":material/error:")
         st.stop()
     if not holder.refreshed:
@@ -103,6 +103,7 @@ def library_index() -> tuple[LibraryIndex, Library]:
             if not holder.refreshed:
                 bar = st.progress(0.0, text="Preparing the knowledge library (first start only)…")
                 holder.index.refresh(holder.library, lambda fraction, message: bar.progress(fraction, text=message))
+                restore_references(holder.index, get_settings())
                 bar.empty()
                 holder.refreshed = True
     return holder.index, holder.library

@@ -100,8 +100,19 @@ def _reset_chroma_cache() -> None:
 
 
 def ready_index(settings: Settings, progress: Progress = no_progress) -> tuple[LibraryIndex, Library, RefreshReport]:
-    """Open the index and refresh it from the library files (incremental; near-instant when nothing changed)."""
+    """Open the index and refresh it from the library files and the stored reference documents
+    (incremental; near-instant when nothing changed)."""
     library = load_library(settings.library_dir)
     index = open_index(settings, library)
     report = index.refresh(library, progress)
+    restore_references(index, settings)
     return index, library, report
+
+
+def restore_references(index: LibraryIndex, settings: Settings) -> None:
+    """Put back any stored reference document missing from the index (after a rebuild, say)."""
+    from knowledge.ingest import rebuild_references
+
+    report = rebuild_references(index, settings.data_dir)
+    for failed in report.failed:
+        log.warning("Reference document %s could not be restored: %s", failed.name, failed.message)

@@ -5,8 +5,11 @@ from collections import Counter
 import streamlit as st
 
 from config import get_settings
+from knowledge.ingest import MAX_FILE_BYTES, SUPPORTED_TYPES, delete_document, ingest, list_documents
 from knowledge.models import Kind
-from ui import KIND_LABELS, hit_card, library_index
+from ui import KIND_LABELS, escape_md, hit_card, library_index
+
+INGEST_REPORT = "library_ingest_report"
 
 index, library = library_index()
 taxonomy = library.taxonomy
@@ -77,3 +80,61 @@ else:
             with tab:
                 for hit in by_kind[kind]:
                     hit_card(hit, taxonomy)
+
+
+st.divider()
+st.subheader("Your reference documents")
+st.caption(
+    f"Add your practice's own material — protocols, handouts, supervision notes — and it is searched beside the "
+    f"library (kind: Reference). Markdown, plain text, PDF or Word (.docx) files "
+    f"({', '.join(SUPPORTED_TYPES)}), up to {MAX_FILE_BYTES // (1024 * 1024)} MB each. Scanned PDFs need OCR "
+    "first. Documents stay on this machine; their text is treated as reference data, never as instructions."
+)
+for kind, message in st.session_state.pop(INGEST_REPORT, []):
+    getattr(st, kind)(escape_md(message))
+with st.form("library_upload_form", clear_on_submit=True, border=False):
+    uploads = st.file_uploader(
+        "Reference documents",
+        type=[t.lstrip(".") for t in SUPPORTED_TYPES],
+        accept_multiple_files=True,
+        key="library_upload",
+        label_visibility="collapsed",
+    )
+    submitted = st.form_submit_button("Add to the library", icon=":material/upload_file:", key="library_ingest")
+if submitted:
+    if not uploads:
+        st.warning("Choose one or more files first.")
+    else:
+        with st.status(f"Adding {len(uploads)} document(s)…", expanded=True) as status:
+            bar = st.progress(0.0)
+            report = ingest(
+                index,
+                [(u.name, u.getvalue()) for u in uploads],
+                get_settings().data_dir,
+                lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
+            )
+            status.update(label=f"Done in {report.seconds:.1f} s", state="complete" if report.ok else "error")
+        messages = []
+        for result in report.results:
+            if result.ok:
+                verb = {"added": "Added", "replaced": "Replaced", "unchanged": "Already in the library:"}[result.status]
+                messages.append(("success", f"{verb} {result.name} ({result.passages} passages)."))
+            else:
+                messages.append(("error", f"{result.name}: {result.message}"))
+        st.session_state[INGEST_REPORT] = messages
+        st.rerun()
+
+documents = list_documents(get_settings().data_dir)
+if not documents:
+    st.info("No reference documents yet.", icon=":material/description:")
+for document in documents:
+    cols = st.columns([5, 2, 1], vertical_alignment="center")
+    pages = f"{document.pages} pages · " if document.pages else ""
+    cols[0].markdown(f"**{escape_md(document.name)}**")
+    cols[1].caption(f"{pages}{document.passages} passages · added {document.added:%Y-%m-%d}")
+    with cols[2].popover("Remove", icon=":material/delete:"):
+        st.write(f"Remove {escape_md(document.name)} and its passages from the search index?")
+        if st.button("Remove", key=f"library_delete_{document.id}", type="primary"):
+            delete_document(index, document.id, get_settings().data_dir)
+            st.session_state[INGEST_REPORT] = [("success", f"Removed {document.name}.")]
+            st.rerun()

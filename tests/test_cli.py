@@ -112,3 +112,36 @@ def test_audit_verify_and_show(isolated_settings):
         db.execute("UPDATE audit SET action = 'client.delete' WHERE seq = 2")
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 1 and "event 2 was altered" in result.output
+
+
+def test_ingest_search_list_delete(tmp_path, monkeypatch):
+    """`ingest` adds good files and names bad ones (exit 1); references are searchable, listed and removable."""
+    import shutil
+
+    from tests.conftest import PROJECT_DIR
+
+    library_dir = tmp_path / "library"
+    library_dir.mkdir()
+    shutil.copy(PROJECT_DIR / "knowledge" / "library" / "grief.yaml", library_dir)
+    monkeypatch.setenv("ANAMNESIS_LIBRARY_DIR", str(library_dir))
+    get_settings.cache_clear()
+    handout = tmp_path / "practice-handout.md"
+    handout.write_text("# Grounding\n\nThe five-four-three-two-one grounding drill helps during flashbacks.\n")
+    fake = tmp_path / "photo.txt"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    result = runner.invoke(app, ["ingest", str(handout), str(fake), str(tmp_path / "missing.md")])
+    assert result.exit_code == 1
+    assert "added  practice-handout.md: 1 passages" in result.output
+    assert "photo.txt" in result.output and "PNG image" in result.output and "missing.md: cannot read" in result.output
+    again = runner.invoke(app, ["ingest", str(handout)])
+    assert again.exit_code == 0 and "unchanged" in again.output
+    found = runner.invoke(app, ["search", "grounding drill for flashbacks", "--kind", "reference", "--json"])
+    hits = json.loads(found.output)
+    assert hits and hits[0]["kind"] == "reference" and hits[0]["source"] == "practice-handout.md"
+    listed = runner.invoke(app, ["references"]).output
+    assert "practice-handout.md" in listed and "1 passages" in listed
+    removed = runner.invoke(app, ["references", "--delete", "practice-handout.md"])
+    assert removed.exit_code == 0 and "Removed practice-handout.md" in removed.output
+    found = runner.invoke(app, ["search", "grounding drill for flashbacks", "--kind", "reference", "--json"])
+    assert json.loads(found.output) == []
+    assert runner.invoke(app, ["references", "--delete", "nope.md"]).exit_code == 1

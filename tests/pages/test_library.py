@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from config import get_settings
+from knowledge.models import Kind
 from tests.conftest import PROJECT_DIR
 
 
@@ -79,3 +80,43 @@ def test_hostile_query_renders_literally(app):
     app.text_input(key="library_query").input("<img src=x onerror=alert(1)> [click](http://evil)").run()
     assert not app.exception
     assert all("<img" not in m.value for m in app.markdown)
+
+
+@pytest.fixture
+def small_app(tmp_path, monkeypatch) -> AppTest:
+    """The Library page over a fresh one-file library, so tests may add and remove documents freely."""
+    import shutil
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copy(PROJECT_DIR / "knowledge" / "library" / "grief.yaml", folder)
+    monkeypatch.setenv("ANAMNESIS_LIBRARY_DIR", str(folder))
+    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
+    at.switch_page("pages/library.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_reference_documents_listed_searched_and_removed(small_app):
+    """Documents added to the shared index are listed with limits stated, found by search, and removable."""
+    from knowledge.ingest import ingest, list_documents
+    from ui import _index_holder
+
+    at = small_app
+    assert any("No reference documents yet" in i.value for i in at.info)
+    assert any("20 MB each" in c.value for c in at.caption)
+    index = _index_holder().index
+    report = ingest(index, [("supervision-notes.md", b"Notice the pull to rescue when the client goes quiet.\n")])
+    assert report.ok
+    at.run()
+    assert any("supervision\\-notes\\.md" in m.value for m in at.markdown)
+    at.text_input(key="library_query").set_value("pull to rescue when the client goes quiet").run()
+    assert any("source: supervision-notes.md" in plain(c.value) for c in at.caption)
+    document = list_documents()[0]
+    at.button(key=f"library_delete_{document.id}").click().run()
+    assert not at.exception, at.exception
+    assert list_documents() == [] and not index.stored_ids(Kind.REFERENCE)
+    assert any("Removed supervision-notes.md" in s.value.replace("\\", "") for s in at.success)
