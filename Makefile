@@ -55,6 +55,7 @@ bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.intake
 	$(BIN)/python -m benchmarks.draft
 	$(BIN)/python -m benchmarks.brainstorm
+	$(BIN)/python -m benchmarks.ingest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
