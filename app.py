@@ -1,10 +1,15 @@
 """Anamnesis: the Streamlit entry point. Sets up the page, the shared sidebar and the router."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import clinician, escape_md, library_index
 
-st.set_page_config(page_title="Anamnesis", page_icon=":material/psychology:", layout="wide")
+# A local favicon: a ":material/…:" icon here makes the browser fetch it from Google's font CDN.
+st.set_page_config(
+    page_title="Anamnesis", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide"
+)
 
 pages = [
     st.Page("pages/intake.py", title="Intake", icon=":material/forum:", default=True),

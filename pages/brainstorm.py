@@ -43,10 +43,10 @@ def add_to_plan(hit: Hit, goal_id: str | None) -> None:
     try:
         saved = plans.save(client.id, add_entry(plan, entry, goal_id), f"Added {hit.id} from Brainstorm")
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_md(str(error)), icon=":material/error:")
         return
     st.session_state[UNDO] = (client.id, plan.version, saved.version, hit.id)
-    st.toast(f"Added to {client.alias}'s plan (version {saved.version}).", icon=":material/check:")
+    st.toast(f"Added to {escape_md(client.alias)}'s plan (version {saved.version}).", icon=":material/check:")
     st.rerun()
 
 
@@ -56,7 +56,7 @@ def undo_last() -> None:
     try:
         plans.save(client_id, previous.model_copy(update={"version": after}), f"Undid adding {entry_id}")
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_md(str(error)), icon=":material/error:")
         return
     st.toast("Undone.", icon=":material/undo:")
     st.rerun()
@@ -95,7 +95,7 @@ if UNDO in st.session_state and client and st.session_state[UNDO][0] == client.i
 record = intakes.record(client.id) if client else None
 if record is not None:
     st.button(
-        f"Use {client.alias}'s intake",
+        f"Use {escape_md(client.alias)}'s intake",
         key="brainstorm_use_intake",
         icon=":material/assignment_ind:",
         on_click=set_concern,
@@ -141,7 +141,7 @@ elif not editable:
     st.caption(f"{escape_md(client.alias)}'s plan is final. Revise it on the Plan page to add suggestions.")
 elif plan.goals:
     goal_id = st.selectbox(
-        f"Objectives and interventions join this goal of {client.alias}'s plan",
+        f"Objectives and interventions join this goal of {escape_md(client.alias)}'s plan",
         [g.id for g in plan.goals],
         format_func=lambda g: next(f"{x.id} · {x.description[:70]}" for x in plan.goals if x.id == g),
         key="brainstorm_goal",

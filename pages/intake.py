@@ -41,7 +41,7 @@ def pick_client_view() -> None:
         if clients:
             st.caption("Clients in progress (most recent first):")
             for client in clients[:12]:
-                if st.button(client.alias, key=f"intake_resume_{client.id}", icon=":material/person:"):
+                if st.button(escape_md(client.alias), key=f"intake_resume_{client.id}", icon=":material/person:"):
                     choose_client(client.id, service.owner)
                     st.rerun()
     alias = st.chat_input("New or existing client alias", max_chars=60, key="intake_alias_input")
@@ -49,7 +49,7 @@ def pick_client_view() -> None:
         try:
             client, _created = service.open_client(alias)
         except StoreError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(escape_md(str(error)), icon=":material/error:")
             return
         choose_client(client.id, service.owner)
         st.rerun()
@@ -160,7 +160,7 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
     try:
         service.correct(client_id, changed)
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_md(str(error)), icon=":material/error:")
         return
     st.toast(f"Saved {len(changed)} correction(s).", icon=":material/check:")
     st.rerun()
@@ -199,12 +199,12 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
 def intake_view(client) -> None:
     """The chat for one client, with the side panel."""
     top = st.columns([4, 1, 1], vertical_alignment="bottom")
-    top[0].title(f"Intake · {client.alias}")
+    top[0].title(f"Intake · {escape_md(client.alias)}")
     if top[1].button("Switch client", key="intake_switch", icon=":material/swap_horiz:"):
         choose_client(None)
         st.rerun()
     with top[2].popover("Delete", icon=":material/delete:"):
-        st.warning(f"Permanently delete {client.alias} and every message and record about them?")
+        st.warning(f"Permanently delete {escape_md(client.alias)} and every message and record about them?")
         if st.button("Delete permanently", key="intake_delete_confirm", type="primary"):
             service.store.delete_client(client.id, service.owner)
             choose_client(None)
@@ -234,7 +234,7 @@ def intake_view(client) -> None:
     with st.sidebar:
         if record.risk.flagged:
             st.error("Risk reported: safety plan required.", icon=":material/warning:")
-        st.subheader(f"Intake progress · {client.alias}")
+        st.subheader(f"Intake progress · {escape_md(client.alias)}")
         side_panel(client.id, record, state)
 
 

@@ -75,7 +75,7 @@ def save(client_id: str, plan: TreatmentPlan, summary: str) -> None:
     try:
         saved = service.save(client_id, plan, summary)
     except StoreError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(escape_md(str(error)), icon=":material/error:")
         return
     if saved.version == plan.version:
         st.toast("Nothing changed.")
@@ -112,7 +112,7 @@ def pick_client_view() -> None:
         return
     st.write("Choose a client:")
     for client in clients[:30]:
-        if st.button(client.alias, key=f"plan_pick_{client.id}", icon=":material/person:"):
+        if st.button(escape_md(client.alias), key=f"plan_pick_{client.id}", icon=":material/person:"):
             choose_client(client.id, service.owner)
             st.rerun()
 
@@ -502,7 +502,7 @@ def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:
                 )
                 final = service.finalize(client.id, plan, signature)
             except StoreError as error:
-                st.error(str(error), icon=":material/error:")
+                st.error(escape_md(str(error)), icon=":material/error:")
             else:
                 st.session_state[NOTICE] = ("success", f"Finalized as version {final.version}.")
                 st.rerun()
@@ -524,7 +524,7 @@ def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:
 
 def plan_view(client) -> None:
     top = st.columns([4, 1, 1], vertical_alignment="bottom")
-    top[0].title(f"Treatment plan · {client.alias}")
+    top[0].title(f"Treatment plan · {escape_md(client.alias)}")
     if top[1].button("Switch client", key="plan_switch", icon=":material/swap_horiz:"):
         choose_client(None)
         st.rerun()
@@ -537,7 +537,9 @@ def plan_view(client) -> None:
     plan = service.load(client.id)
     reset_widgets(client.id, plan.version if plan else None)
     if record is None:
-        st.info(f"{client.alias} has no intake yet. The plan is drafted from the intake.", icon=":material/info:")
+        st.info(
+            f"{escape_md(client.alias)} has no intake yet. The plan is drafted from the intake.", icon=":material/info:"
+        )
         st.page_link(
             "pages/intake.py", label="Start the intake", icon=":material/forum:", query_params={"client": client.id}
         )
@@ -565,7 +567,7 @@ def plan_view(client) -> None:
                 try:
                     service.revise(client.id, plan.version)
                 except StoreError as error:
-                    st.error(str(error))
+                    st.error(escape_md(str(error)))
                 else:
                     st.rerun()
         with st.popover("Redraft from intake", icon=":material/refresh:"):
