@@ -34,10 +34,11 @@ index: setup
 run: index
 	$(BIN)/streamlit run app.py
 
-## test: install dev tools, lint, run the whole suite
+## test: install dev tools, lint, run the whole suite (browser tests need /usr/bin/chromium; CI installs it)
 test: $(DEV_INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@bash .ci/ensure-chromium
 	$(BIN)/python -m pytest
 
 ## lint / format: ruff only
