@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from langchain_core.runnables import RunnableLambda
@@ -14,6 +12,7 @@ from chains.llm_extract import LLMExtractionFailed, LLMIntakeFacts, extract_with
 from chains.redact import redact
 from config import Settings
 from records.models import ClientInfo, IntakeRecord
+from tests.chains.llm_fakes import ChatCompletionsServer
 
 NOTES = {
     "identifying": "Jane Roe, 34-year-old, lives at 12 Elm Street, Springfield, MA 01101. Phone 413-555-0199.",
@@ -139,59 +138,7 @@ class TestExtraction:
             extract_with_llm(fake.with_structured_output(LLMIntakeFacts), record(), library.taxonomy, True)
 
 
-class OpenAIProtocolServer:
-    """A minimal chat-completions server on loopback: answers with `content` and records each request body."""
-
-    def __init__(self, content: str):
-        self.content = content
-        self.requests: list[dict] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "body": body})
-                reply = {
-                    "id": "chatcmpl-test",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": body.get("model", "test"),
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": outer.content},
-                            "finish_reason": "stop",
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                }
-                data = json.dumps(reply).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def model_for(server: OpenAIProtocolServer):
+def model_for(server: ChatCompletionsServer):
     """The real LangChain OpenAI client, pointed at the local server, asked for structured output."""
     settings = Settings(llm_provider="openai", llm_model="test-model", llm_base_url=server.url, llm_timeout_seconds=10)
     return structured(make_chat_model(settings), LLMIntakeFacts, settings)
@@ -202,7 +149,7 @@ def test_real_client_against_openai_protocol_server(library):
     answer = json.dumps(
         {"age": 34, "pronouns": "she/her", "problem_areas": ["sleep"], "measures": [{"name": "ISI", "score": 18}]}
     )
-    with OpenAIProtocolServer(answer) as server:
+    with ChatCompletionsServer(answer) as server:
         facts = extract_with_llm(model_for(server), record(), library.taxonomy, redact_identifiers=True)
     assert facts["client"] == {"age": 34, "pronouns": "she/her"}
     assert facts["measures"][0]["name"] == "ISI"
@@ -219,5 +166,5 @@ def test_real_client_against_openai_protocol_server(library):
 @pytest.mark.parametrize("content", ["this is not json", '{"age": "thirty"}', ""])
 def test_malformed_server_output_fails_cleanly(library, content):
     """A server answering malformed content gives LLMExtractionFailed, never a crash or bad data."""
-    with OpenAIProtocolServer(content) as server, pytest.raises(LLMExtractionFailed):
+    with ChatCompletionsServer(content) as server, pytest.raises(LLMExtractionFailed):
         extract_with_llm(model_for(server), record(), library.taxonomy, redact_identifiers=True)

@@ -181,9 +181,9 @@ def test_fill_gaps_with_a_local_model(data_dir, monkeypatch):
     """With a model configured, the side panel's button fills gaps from a real OpenAI-protocol server."""
     import json
 
-    from tests.chains.test_llm import OpenAIProtocolServer
+    from tests.chains.llm_fakes import ChatCompletionsServer
 
-    with OpenAIProtocolServer(json.dumps({"pronouns": "she/her", "orientation": ["act"]})) as server:
+    with ChatCompletionsServer(json.dumps({"pronouns": "she/her", "orientation": ["act"]})) as server:
         monkeypatch.setenv("ANAMNESIS_LLM_PROVIDER", "openai")
         monkeypatch.setenv("ANAMNESIS_LLM_MODEL", "local-test")
         monkeypatch.setenv("ANAMNESIS_LLM_BASE_URL", server.url)
