@@ -82,6 +82,10 @@ class OnnxEmbeddings(Embeddings):
             import onnxruntime as ort
             from tokenizers import Tokenizer
 
+            # The package init set ORT_DISABLE_TELEMETRY before the runtime loaded; should a host program have
+            # imported ONNX Runtime before us, this at least stops the non-essential events.
+            ort.disable_telemetry_events()
+
             tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")

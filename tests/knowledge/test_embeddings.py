@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from knowledge.embeddings import DIMENSION, EmbeddingModelMissing, OnnxEmbeddings
+from knowledge.embeddings import DIMENSION, EmbeddingModelMissing, OnnxEmbeddings, default_model_path
+from tests.conftest import PROJECT_DIR
 
 
 def test_shape_and_unit_norm(embeddings):
@@ -60,3 +66,31 @@ def test_missing_tokenizer_names_the_fix(tmp_path):
     """A missing tokenizer file fails with a message that says how to fix it."""
     with pytest.raises(EmbeddingModelMissing, match=r"tokenizer.*ANAMNESIS_TOKENIZER_PATH"):
         OnnxEmbeddings(tokenizer_path=tmp_path / "tokenizer.json")
+
+
+def _files_left_in_a_fresh_home(tmp_path: Path, code: str) -> list[str]:
+    """Run `code` in a new interpreter whose home is an empty folder, without any telemetry opt-out inherited;
+    return what it left in that home. ONNX Runtime's telemetry (1DS) writes a device id and an event queue to
+    ~/.cache/Microsoft the moment the runtime loads, before it ever tries the network, so this is its trace."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {name: value for name, value in os.environ.items() if name != "ORT_DISABLE_TELEMETRY"}
+    env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONPATH": str(PROJECT_DIR)}
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_DIR, check=True, timeout=120)
+    return sorted(str(path.relative_to(home)) for path in home.rglob("*"))
+
+
+def test_embedding_leaves_no_telemetry_behind(tmp_path):
+    """Our embedder loads ONNX Runtime with its telemetry off: no device id, no event queue, nothing to send."""
+    code = "from knowledge.embeddings import OnnxEmbeddings; OnnxEmbeddings().embed_documents(['low mood'] * 9)"
+    assert _files_left_in_a_fresh_home(tmp_path, code) == []
+
+
+def test_bare_onnxruntime_would_leave_telemetry_behind(tmp_path):
+    """The check above can fail: ONNX Runtime loaded without the project's opt-out starts its telemetry store.
+
+    Should an ONNX Runtime upgrade drop its telemetry, this fails too: then find that version's signal instead.
+    """
+    code = f"import onnxruntime as ort; ort.InferenceSession({str(default_model_path())!r})"
+    left = _files_left_in_a_fresh_home(tmp_path, code)
+    assert any(path.startswith(".cache/Microsoft") for path in left), left
