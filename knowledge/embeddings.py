@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -58,7 +57,8 @@ class OnnxEmbeddings(Embeddings):
     """Mean-pooled, L2-normalised MiniLM embeddings computed locally.
 
     Loading is lazy and thread-safe: constructing the object is free, the ONNX session
-    starts on the first call. Query embeddings are memoised (a search box re-asks often).
+    starts on the first call. Nothing is memoised: the object is shared by every session (it lives in the app's
+    resource cache), so a memo of queries would keep one client's words in another clinician's process memory.
     """
 
     def __init__(self, model_path: Path | None = None, tokenizer_path: Path | None = None, batch_size: int = 8):
@@ -73,7 +73,6 @@ class OnnxEmbeddings(Embeddings):
         self._session = None
         self._tokenizer = None
         self._feeds_token_types = False
-        self._query_cache = lru_cache(maxsize=512)(self._embed_one)
 
     def _load(self) -> None:
         with self._lock:
@@ -126,13 +125,10 @@ class OnnxEmbeddings(Embeddings):
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
-    def _embed_one(self, text: str) -> tuple[float, ...]:
-        return tuple(self.encode([text])[0].tolist())
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages for the index."""
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        """Embed one search query (memoised)."""
-        return list(self._query_cache(text))
+        """Embed one search query."""
+        return self.encode([text])[0].tolist()

@@ -129,6 +129,8 @@ def content_hash(entry: Entry, taxonomy: Taxonomy) -> str:
 
 
 _STEMMER = Stemmer.Stemmer("english")
+# PyStemmer memoises stems by default; the stemmer is process-wide and stems every client's queries, so keep none.
+_STEMMER.maxCacheSize = 0
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
