@@ -15,7 +15,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from chains.redact import redact
 from knowledge.index import Hit, LibraryIndex
 from knowledge.models import Kind
-from records.models import IntakeRecord, SectionId
+from records.models import IntakeRecord, SectionId, scrub
 
 #: Intake sections that describe the concern (logistics, measures and orientation do not).
 CONCERN_SECTIONS = (
@@ -125,7 +125,7 @@ def ask_model(
         reply = model.invoke(prompt)
     except Exception as error:  # network, timeout, provider errors
         raise BrainstormFailed(f"{type(error).__name__}") from error
-    text = reply.content if isinstance(reply.content, str) else str(reply.content)
+    text = scrub(reply.content if isinstance(reply.content, str) else str(reply.content))
     text = _LINK.sub("[link removed]", text)
     known = {h.id for h in hits}
     cited, uncited = [], []

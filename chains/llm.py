@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import RunnableLambda
+from pydantic import BaseModel
 
 from config import Settings
+from records.models import scrub
 
 
 class LLMConfigError(ValueError):
@@ -59,7 +64,16 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
 
 
 def structured(model: BaseChatModel, schema: type, settings: Settings):
-    """`model.with_structured_output(schema)`, with the configured method where the provider supports one."""
+    """`model.with_structured_output(schema)`, with the configured method where the provider supports one, and
+    its answer made writable (lone surrogates replaced; see `records.models.scrub`)."""
     if settings.llm_provider == "openai":
-        return model.with_structured_output(schema, method=settings.llm_structured_method)
-    return model.with_structured_output(schema)
+        runnable = model.with_structured_output(schema, method=settings.llm_structured_method)
+    else:
+        runnable = model.with_structured_output(schema)
+    return runnable | RunnableLambda(_writable)
+
+
+def _writable(answer: Any) -> Any:
+    if isinstance(answer, BaseModel):
+        return type(answer).model_validate(scrub(answer.model_dump()))
+    return scrub(answer)

@@ -6,10 +6,35 @@ clinician reported a denial, `True` means it was reported present. Nothing is ev
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (however deep, models included) replaced by U+FFFD;
+    the very same object when there is none.
+
+    A model's JSON can carry one (`"\\ud800"` parses to it); it cannot be written as UTF-8, so a record or plan
+    holding one could be neither saved nor exported."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if _LONE_SURROGATE.search(value) else value
+    if isinstance(value, BaseModel):
+        changes = {name: new for name, old in value.__dict__.items() if (new := scrub(old)) is not old}
+        return value.model_copy(update=changes) if changes else value
+    if isinstance(value, dict):
+        pairs = [(scrub(key), scrub(item)) for key, item in value.items()]
+        changed = any(k is not key or v is not item for (k, v), (key, item) in zip(pairs, value.items(), strict=True))
+        return dict(pairs) if changed else value
+    if isinstance(value, (list, tuple)):
+        items = [scrub(item) for item in value]
+        return type(value)(items) if any(new is not old for new, old in zip(items, value, strict=True)) else value
+    return value
 
 
 class SectionId(StrEnum):
@@ -125,6 +150,11 @@ class IntakeRecord(BaseModel):
     session: SessionPlan = Field(default_factory=SessionPlan)
     client_words: list[str] = Field(default_factory=list, description="The client's own words, quoted.")
     updated_at: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _writable_text(cls, data: Any) -> Any:
+        return scrub(data)
 
     def export(self) -> dict:
         """The record as JSON-ready data, with `risk.flagged` and `risk.assessed` spelled out."""

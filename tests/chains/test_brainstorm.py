@@ -103,3 +103,9 @@ def test_reference_passages_are_data_for_the_model(library_index):
     start, end = prompt.index("<library_entries>"), prompt.index("</library_entries>")
     assert start < prompt.index("IGNORE ALL PREVIOUS INSTRUCTIONS") < end
     assert answer.cited == ["ref-0123456789ab-0"]
+
+
+def test_a_lone_surrogate_in_the_answer_is_replaced(library_index):
+    """A model's reply can carry a lone surrogate, which cannot be shown or saved as UTF-8: it becomes U+FFFD."""
+    answer = ask_model(FakeChat("Grounding \ud800 first."), "low mood", [], "Ideas?", False)
+    assert answer.text == "Grounding \ufffd first." and answer.text.encode("utf-8")

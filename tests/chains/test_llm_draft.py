@@ -16,8 +16,11 @@ from chains.llm import make_chat_model
 from chains.llm_draft import draft_plan, has_markup, prompt_entries
 from chains.replay import replay_intake
 from config import Settings
+from exports import FORMATS, render
 from knowledge.models import Kind
 from records.models import IntakeRecord
+from records.plans import PlanService
+from records.store import RecordStore
 from tests.chains.llm_fakes import ChatCompletionsServer
 from tests.chains.test_llm import FakeStructuredModel
 from tests.test_replays import load_case
@@ -263,6 +266,22 @@ class TestWithFakeModel:
         result = draft_plan(record, library_index, library, model=NamedFake(failure), settings=settings, today=TODAY)
         assert result.fell_back and result.plan == offline and result.plan.composer == "offline"
         assert reason in result.notice and "sk-secret" not in result.notice and "timed out" not in result.notice
+
+    def test_unwritable_text_is_repaired_and_the_plan_saves_and_exports(self, record, library_index, library, tmp_path):
+        """Lone surrogates (a model's JSON can escape one in) become U+FFFD: the plan is kept, saved, exported."""
+        answer = good_answer(record, library_index)
+        answer["formulation"] = "DBT formulation: shame \ud800 and withdrawal."
+        answer["goals"][1]["description"] += " \udfff"
+        result = draft_plan(record, library_index, library, model=NamedFake(answer), today=TODAY)
+        plan = result.plan
+        assert not result.fell_back and "shame \ufffd and withdrawal" in plan.formulation
+        assert plan.goals[1].description.endswith("\ufffd")
+        store = RecordStore(tmp_path / "records.db")
+        client = store.create_client("S.U.")
+        saved = PlanService(store).save_draft(client.id, plan, "Drafted")
+        assert PlanService(store).load(client.id).formulation == saved.formulation
+        for key in FORMATS:
+            assert render(saved, library.taxonomy, key)
 
     def test_prompt_injection_adds_no_links(self, record, library_index, library):
         """An injected instruction in the notes, even if the model obeys it, puts no link in the plan."""

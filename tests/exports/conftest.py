@@ -29,13 +29,14 @@ TODAY = date(2026, 11, 23)
 CASE = "dbt_self_harm_dysregulation"
 
 #: Markup, a link, an image, a page-count alias, a NUL, a lone surrogate (as JSON from a model can carry) and
-#: non-Latin text: all but the NUL and the surrogate must show as typed.
+#: non-Latin text: all but the NUL and the surrogate must show as typed. (The plan itself already holds U+FFFD
+#: for the surrogate: `records.models.scrub`; the exporters' own guard drops any that reach them regardless.)
 HOSTILE = (
     "<para>Tom & Jerry</para> <script>alert(1)</script> ![x](http://evil/x.png) **bold** {nb} "
     "nul\x00here\ud800 Zoë Łukasz Привет"
 )
-#: What an export shows: a DOCX cannot store the NUL, UTF-8 cannot encode the surrogate, so every format drops them.
-HOSTILE_SHOWN = HOSTILE.replace("\x00", "").replace("\ud800", "")
+#: What an export shows: a DOCX cannot store the NUL, so every format drops it; the surrogate shows as U+FFFD.
+HOSTILE_SHOWN = HOSTILE.replace("\x00", "").replace("\ud800", "\ufffd")
 #: Chinese, which Noto Sans has no glyphs for.
 CJK = "我想好起来"
 #: 5,000 characters ending in a 300-character token with no space to break at.

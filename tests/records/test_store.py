@@ -84,3 +84,17 @@ def test_integrity_check(store):
     client = store.create_client("A")
     store.add_turn(client.id, "user", "x")
     assert store.integrity_check() == "ok"
+
+
+def test_records_and_plans_with_lone_surrogates_are_repaired_and_saved(tmp_path):
+    """Text that cannot be written as UTF-8 (a lone surrogate) is repaired on the way in, however deep it sits."""
+    from records.models import ClientInfo, IntakeRecord
+    from records.plan import Goal, TreatmentPlan
+
+    record = IntakeRecord(
+        client=ClientInfo(alias="L.S."), sections={"presenting": "panic \udc80"}, client_words=["\ud83d"]
+    )
+    assert record.sections["presenting"] == "panic \ufffd" and record.client_words == ["\ufffd"]
+    plan = TreatmentPlan(client=record.client, goals=[Goal(id="g1", description="calm \udfff", problem_area="panic")])
+    assert plan.goals[0].description == "calm \ufffd"
+    assert plan.model_dump_json() and record.model_dump_json()
