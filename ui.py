@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import streamlit as st
 
@@ -120,11 +122,30 @@ def record_store() -> RecordStore:
     return RecordStore(get_settings().data_dir / "anamnesis.db")
 
 
+T = TypeVar("T")
+
+
+def _session_memo(function: Callable[[str], T], key: str, size: int = 4) -> Callable[[str], T]:
+    """`function`, remembering its last few answers in this session's state: a rerun of the page does not
+    redo the work, and nothing is shared with another session (unlike a cache on the shared index)."""
+    memo: dict[str, T] = st.session_state.setdefault(key, {})
+
+    def remembered(text: str) -> T:
+        if text not in memo:
+            while len(memo) >= size:
+                memo.pop(next(iter(memo)))
+            memo[text] = function(text)
+        return memo[text]
+
+    return remembered
+
+
 def intake_service(owner: str | None = None) -> IntakeService:
     """An intake service for this clinician (the signed-in one by default), over the shared store and index."""
     index, library = library_index()
     owner = clinician() if owner is None else owner
-    return IntakeService(record_store(), IntakeContext(library.taxonomy, index.area_fit), owner)
+    area_fit = _session_memo(index.area_fit, "_anamnesis_area_fit")
+    return IntakeService(record_store(), IntakeContext(library.taxonomy, area_fit), owner)
 
 
 def plan_service(owner: str | None = None) -> PlanService:

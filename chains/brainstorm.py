@@ -65,8 +65,16 @@ def suggest(
     result = Suggestions()
     if not concern:
         return result
+    vector = index.embed_query(concern)
     for kind in kinds or list(PER_KIND):
-        hits = index.search(concern, k=PER_KIND[kind], kinds=[kind], modalities=modalities or None, areas=areas or None)
+        hits = index.search(
+            concern,
+            k=PER_KIND[kind],
+            kinds=[kind],
+            modalities=modalities or None,
+            areas=areas or None,
+            query_vector=vector,
+        )
         match kind:
             case Kind.GOAL:
                 result.goals = hits

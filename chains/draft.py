@@ -84,12 +84,15 @@ def gather(record: IntakeRecord, index: LibraryIndex, today: date | None = None)
         record.sections.get(s.value, "") for s in (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS)
     ).strip()[:1500]
     modalities = record.orientation or None
+    concern_vector = index.embed_query(concern) if concern else None
     for area in inputs.areas:
-        query = concern or area
+        query, vector = (concern, concern_vector) if concern else (area, index.embed_query(area))
         inputs.candidates[area] = {
             kind: [
                 entry
-                for hit in index.search(query, k=30, kinds=[kind], modalities=modalities, areas=[area])
+                for hit in index.search(
+                    query, k=30, kinds=[kind], modalities=modalities, areas=[area], query_vector=vector
+                )
                 if (entry := index.get(hit.id)) is not None
             ]
             for kind in (Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION)

@@ -9,6 +9,7 @@ prior — and the rankings are fused by reciprocal rank.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -175,6 +176,10 @@ class LibraryIndex:
             collection_metadata={"hnsw:space": "cosine", "embedding_model": MODEL_ID},
         )
         self._snapshot = _Snapshot()
+        #: Held by whatever changes the stored documents (library refresh, adding or removing reference
+        #: documents), so that two sessions' writes never interleave. Readers need no lock: each search
+        #: uses one snapshot, swapped in whole by `reload`.
+        self.writing = threading.RLock()
         self.reload()
 
     @property
@@ -270,6 +275,10 @@ class LibraryIndex:
 
     def refresh(self, library: Library, progress: Progress = no_progress) -> RefreshReport:
         """Bring the index in line with the library, re-embedding only entries whose content changed."""
+        with self.writing:
+            return self._refresh(library, progress)
+
+    def _refresh(self, library: Library, progress: Progress) -> RefreshReport:
         started = time.perf_counter()
         self.taxonomy = library.taxonomy
         stored = self.stored_hashes()
@@ -407,6 +416,10 @@ class LibraryIndex:
             nearest.append(tuple(area_ids[i] for i in order if np.isfinite(row[i]) and row[i] >= best - margin))
         return nearest
 
+    def embed_query(self, query: str) -> list[float]:
+        """The query's embedding, as `search` computes it (nothing is kept: the index is shared by every session)."""
+        return self.embeddings.embed_query(" ".join(query.split()))
+
     def search(
         self,
         query: str,
@@ -415,11 +428,13 @@ class LibraryIndex:
         modalities: Sequence[str] | None = None,
         areas: Sequence[str] | None = None,
         mode: str = "hybrid",
+        query_vector: Sequence[float] | None = None,
     ) -> list[Hit]:
         """The best `k` entries for a free-text query, filtered by kind, modality (or neutral) and area.
 
         `hybrid` (default) fuses three rankings: BM25, dense (Chroma) and dense with the problem-area prior;
-        `lexical`, `dense` and `area` run one channel alone (for the benchmark and tests).
+        `lexical`, `dense` and `area` run one channel alone (for the benchmark and tests). A caller running
+        several searches for one text passes `query_vector=index.embed_query(text)` to embed it once.
         """
         if mode not in SEARCH_MODES:
             raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(SEARCH_MODES)}")
@@ -431,8 +446,8 @@ class LibraryIndex:
         rankings = []
         if mode in ("hybrid", "lexical"):
             rankings.append(self.lexical_ranking(query, mask))
-        if mode != "lexical":
-            query_vector = self.embeddings.embed_query(query)
+        if mode != "lexical" and query_vector is None:
+            query_vector = self.embed_query(query)
         if mode in ("hybrid", "dense"):
             rankings.append(self.dense_ranking(query_vector, self._where(kinds, modalities, areas)))
         if mode in ("hybrid", "area"):

@@ -8,17 +8,19 @@ never interpreted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
 import re
 import time
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -599,6 +601,22 @@ def _scaled(progress: Progress, done: int, total: int) -> Progress:
     return lambda fraction, message: progress((done + fraction) / total, message)
 
 
+T = TypeVar("T")
+
+
+def _exclusive(function: Callable[..., T]) -> Callable[..., T]:
+    """Run `function(index, ...)` holding the index's write lock: a rebuild must not take another session's
+    half-written document for orphans, nor two additions of the same file interleave."""
+
+    @functools.wraps(function)
+    def locked(index: LibraryIndex, *args, **kwargs) -> T:
+        with index.writing:
+            return function(index, *args, **kwargs)
+
+    return locked
+
+
+@_exclusive
 def ingest(
     index: LibraryIndex,
     files: Sequence[tuple[str, bytes]],
@@ -634,6 +652,7 @@ def ingest(
     return IngestReport(tuple(results), time.perf_counter() - started)
 
 
+@_exclusive
 def delete_document(index: LibraryIndex, document: str, data_dir: Path | None = None) -> ReferenceDocument | None:
     """Remove a reference document (by id or file name): its passages from the index, then its stored text.
 
@@ -650,6 +669,7 @@ def delete_document(index: LibraryIndex, document: str, data_dir: Path | None = 
     return found
 
 
+@_exclusive
 def rebuild_references(
     index: LibraryIndex, data_dir: Path | None = None, force: bool = False, progress: Progress = no_progress
 ) -> IngestReport:

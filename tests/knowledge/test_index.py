@@ -154,6 +154,14 @@ class TestSearch:
         hits = library_index.search(query, k=5)
         assert isinstance(hits, list) and len(hits) <= 5
 
+    def test_a_precomputed_query_vector_gives_the_same_hits(self, library_index):
+        """Callers searching one text several times embed it once; the results do not change."""
+        query = "  panic attacks\n on the train "
+        vector = library_index.embed_query(query)
+        for kind in (Kind.GOAL, Kind.INTERVENTION):
+            plain = library_index.search(query, k=8, kinds=[kind])
+            assert plain == library_index.search(query, k=8, kinds=[kind], query_vector=vector)
+
     def test_unknown_mode(self, library_index):
         """A wrong mode is a clear error."""
         with pytest.raises(ValueError, match="unknown search mode"):

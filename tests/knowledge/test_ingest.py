@@ -6,6 +6,7 @@ import functools
 import io
 import itertools
 import json
+import threading
 import zipfile
 from pathlib import Path
 
@@ -452,6 +453,35 @@ class TestIngest:
         (references_dir() / f"{document.id}.json").unlink()
         report = rebuild_references(index)
         assert report.orphans_removed == document.passages and not reference_ids(index)
+
+    def test_a_rebuild_waits_for_a_document_being_added(self, index, documents, monkeypatch):
+        """Another session's rebuild (a fresh start restoring references, say) started while a document is
+        half-written waits for it, rather than taking its passages for orphans; so does a second addition."""
+        monkeypatch.setattr(ingest_module, "EMBED_BATCH", 1)  # write passage by passage, reporting after each
+        others: list[threading.Thread] = []
+        reports: dict[str, object] = {}
+
+        def midway(fraction, message):
+            if others or fraction >= 1:
+                return
+            assert reference_ids(index), "the first passages should be written by now"
+            others.append(threading.Thread(target=lambda: reports.update(rebuild=rebuild_references(index))))
+            add = upload(documents["journaling.txt"])
+            others.append(threading.Thread(target=lambda: reports.update(add=ingest(index, add))))
+            for thread in others:
+                thread.start()
+            for thread in others:
+                thread.join(timeout=1)
+                assert thread.is_alive(), "a second writer ran while the first was writing"
+
+        first = ingest(index, upload(documents["handouts.pdf"]), progress=midway)
+        for thread in others:
+            thread.join(timeout=60)
+        assert len(others) == 2 and first.ok and reports["add"].ok
+        assert reports["rebuild"].orphans_removed == 0
+        owned = {i for d in list_documents() for i in d.passage_ids}
+        assert reference_ids(index) == owned and len(list_documents()) == 2
+        assert index.search("heron grounding sequence", k=1, kinds=[Kind.REFERENCE])[0].source == "handouts.pdf p. 2"
 
     def test_prompt_injection_is_stored_as_data(self, index, tmp_path, library):
         """Instructions inside a document are stored verbatim as a reference passage and change nothing else."""
