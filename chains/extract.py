@@ -22,7 +22,7 @@ from records.models import ClientInfo, Measure, RiskAssessment, SessionPlan, Sui
 _CLAUSE_SPLIT = re.compile(r"[.;!?\n]+|\b(?:but|however|although|though|whereas|except)\b", re.I)
 _NEGATION = re.compile(
     r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|none|absent|"
-    r"doesn'?t|does\s+not|didn'?t|did\s+not|isn'?t|wasn'?t|hasn'?t|has\s+not|rules?\s+out|ruled\s+out)\b",
+    r"doesn'?t|does\s+not|didn'?t|did\s+not|isn'?t|wasn'?t|hasn'?t|has\s+not|rules?\s+out|ruled\s+out|contraindicat\w*)\b",
     re.I,
 )
 _AFFIRMATION = re.compile(
@@ -53,7 +53,8 @@ def is_negated(clause: str, start: int) -> bool:
 
 
 _POST_DENIAL = re.compile(
-    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|absent|n/?a)\b", re.I
+    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|absent|n/?a|contraindicated|not\s+indicated)\b",
+    re.I,
 )
 
 
@@ -205,9 +206,10 @@ _SELF = r"(?:her|him|them|my|your|our)sel(?:f|ves)|themself|oneself"
 _SI = re.compile(
     r"(?<![A-Za-z])SI(?![A-Za-z])|\bsuicid(?:al|ality)\b(?!\s+(?:attempts?|gestures?)\b)|thoughts?\s+of\s+(?:suicide|dying|death|ending\s+it)"
     rf"|\b(?:wants?|wanting|wanted|wish(?:es|ed)?)\s+(?:to\s+)?(?:die|be\s+dead|(?:she|he|they|I)\s+(?:were|was)\s+dead)"
-    r"|\bbetter\s+off\s+(?:dead|without\s+(?:me|her|him|them))|\bdeath\s+wish|(?:not|never)\s+(?:to\s+)?wake\s+up"
+    r"|\bbetter\s+off\s+(?:dead|without\s+(?:me|her|him|them))|\bdeath\s+wish|(?:not|never|didn'?t|did\s+not|wouldn'?t|won'?t)\s+(?:to\s+)?wake\s+up"
     rf"|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)\s+(?:own\s+)?life|\btake\s+(?:her|his|their|my)\s+own\s+life"
-    r"|\bending\s+it\s+all",
+    r"|\bending\s+it\s+all|\b(?:easier|better)\s+if\s+(?:I|she|he|they)\s+(?:were|was)\s+(?:dead|gone|not\s+(?:here|around|alive))"
+    r"|\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+want\s+to\s+(?:be\s+alive|live|exist)\b",
     re.I,
 )
 _SI_FAMILY = re.compile(
@@ -222,7 +224,7 @@ _ACTIVE = re.compile(
 _HISTORICAL = re.compile(
     r"\b(?:history\s+of|hx\s+of|h/o|previously|years\s+ago|as\s+a\s+(?:teen|teenager|child|student|kid)|"
     r"in\s+(?:high\s+school|college)|in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
-    r"past\s+history)\b",
+    r"past\s+history|in\s+(?:19|20)\d\d)\b",
     re.I,
 )
 _PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
@@ -241,7 +243,7 @@ _MEANS = re.compile(
 )
 _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
 _SELF_HARM = re.compile(
-    rf"\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their)\s+(?:arms?|legs?|thighs?|wrists?|skin))"
+    rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their)\s+(?:arms?|legs?|thighs?|wrists?|skin))"
     rf"|\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|corners))|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
     re.I,
 )
@@ -253,10 +255,16 @@ _HI = re.compile(
 _ATTEMPT = re.compile(
     r"\bsuicide\s+attempts?\b|\battempt(?:ed|s)?\s+(?:suicide|to\s+kill|to\s+end)|\boverdosed\b", re.I
 )
+#: In a sentence about risk, "no prior attempts" means suicide attempts.
+_ATTEMPT_IN_RISK = re.compile(
+    r"\b(?:prior|previous|past|lifetime)\s+attempts?\b|\b(?:hx|history)\s+of\s+(?:\w+\s+)?attempts?\b", re.I
+)
+_NO_ATTEMPTS = re.compile(r"\bno\s+(?:suicide\s+)?attempts?\b", re.I)
 _RECENCY = re.compile(
     r"\b(?:(?:last|this|past)\s+(?:night|week|weekend|month|year|few\s+(?:days|weeks|months)|\d+\s+(?:days|weeks|months))|"
     r"(?:yesterday|today|this\s+morning|tonight|currently|ongoing|daily|nightly|recently)|"
-    r"(?:\d+|a|one|two|three|four|five|six|several|a\s+few|few)\s+(?:days?|weeks?|months?|years?)\s+ago|"
+    r"(?:\d+|a|one|two|three|four|five|six|several|a\s+few|few)\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\s+ago|"
+    r"(?<![A-Za-z])[x×]\s*\d+\s*(?:days?|weeks?|wks?|months?|mos?)|"
     r"(?:in|over|within|for)\s+the\s+(?:past|last)\s+(?:\d+\s*|two\s+|three\s+|few\s+|several\s+|couple\s+of\s+)?(?:days?|weeks?|wks?|months?|mos?|year)|"
     r"since\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)|"
     r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
@@ -280,7 +288,12 @@ def _combine(values: list[bool]) -> bool | None:
 
 
 def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
-    """Risk as reported anywhere in the intake; plan/intent/means only from risk talk, never from "treatment plan"."""
+    """Risk as reported in the intake; plan/intent/means only from risk talk, never from "treatment plan".
+
+    A report of risk counts wherever it is written (the safer reading). A denial counts only in the risk
+    section: elsewhere "denies SI" may be pasted history, another person's, or text that tries to steer the
+    record, and a wrong "denied" is worse than "not assessed", which makes the intake ask about risk again.
+    """
     ideation: list[SuicidalIdeation] = []
     plan: list[bool] = []
     intent: list[bool] = []
@@ -293,13 +306,15 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
     protective: list[str] = []
 
     for clause in clauses(text):
+        in_risk_section = bool(risk_section) and clause in risk_section
         if _SI_FAMILY.search(clause):
             clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
         si_here = False
         for match in _SI.finditer(clause):
             negated = mention_negated(clause, match)
             if negated:
-                ideation.append(SuicidalIdeation.DENIED)
+                if in_risk_section:
+                    ideation.append(SuicidalIdeation.DENIED)
                 continue
             if _HISTORICAL.search(clause) and not _RECENCY.search(clause):
                 continue
@@ -313,7 +328,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         if si_here and recency is None and (found := _RECENCY.search(clause)):
             recency = found.group(0)
 
-        risk_talk = si_here or bool(_SI.search(clause)) or (risk_section and clause in risk_section)
+        risk_talk = si_here or bool(_SI.search(clause)) or in_risk_section
         if risk_talk:
             scrubbed = _NOT_A_SUICIDE_PLAN.sub(" ", clause)
             for regex, bucket in ((_PLAN, plan), (_INTENT, intent)):
@@ -321,15 +336,26 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                     negated = mention_negated(scrubbed, match)
                     # Outside a sentence about suicide, "plans for the weekend" is not a suicide plan:
                     # count a plan there only when it is denied or plainly about harm.
+                    if negated and not in_risk_section:
+                        continue
                     if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
                         bucket.append(not negated)
             for match in _MEANS.finditer(clause):
-                means.append(match.group(0).lower())
                 negated = is_negated(clause, match.start())
-                if negated or _ACCESS.search(clause):
+                if not negated:
+                    means.append(match.group(0).lower())  # "no firearms in the home" lists none
+                if (negated and in_risk_section) or (not negated and _ACCESS.search(clause)):
                     means_access.append(not negated)
+            for match in _ATTEMPT_IN_RISK.finditer(clause):
+                negated = is_negated(clause, match.start())
+                if not negated or in_risk_section:
+                    attempts.append(not negated)
+            if in_risk_section and _NO_ATTEMPTS.search(clause):
+                attempts.append(False)
         for match in _SELF_HARM.finditer(clause):
             negated = mention_negated(clause, match)
+            if negated and not in_risk_section:
+                continue
             if not negated and _HISTORICAL.search(clause) and not _RECENCY.search(clause):
                 continue  # past self-harm says nothing about now: leave "now" unassessed rather than guess
             self_harm.append(not negated)
@@ -337,9 +363,12 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                 self_harm_recency = found.group(0)
         for match in _HI.finditer(clause):
             negated = mention_negated(clause, match)
-            homicidal.append(not negated)
+            if not negated or in_risk_section:
+                homicidal.append(not negated)
         for match in _ATTEMPT.finditer(clause):
-            attempts.append(not is_negated(clause, match.start()))
+            negated = is_negated(clause, match.start())
+            if not negated or in_risk_section:
+                attempts.append(not negated)
     for match in _PROTECTIVE.finditer(text):
         protective.extend(_split_list(clauses(match.group(1))[0] if clauses(match.group(1)) else ""))
 
@@ -441,9 +470,13 @@ _DURATION = re.compile(
 )
 _WORD_MINUTES = {"ninety": 90, "forty-five": 45, "fifty": 50, "sixty": 60}
 _SESSIONS = re.compile(r"\b(\d{1,3})\s*[-\s]?(?:sessions?|visits?)\b(?!\s*(?:a|per)\s+(?:week|month))", re.I)
-_REVIEW = re.compile(r"\b(?:review\w*|reassess\w*|re-?evaluat\w*|revisit\w*|update\w*|check[-\s]?in)\b", re.I)
+_REVIEW = re.compile(r"\b(?:review\w*|reassess\w*|re-?evaluat\w*|revisit\w*|update\w*)\b", re.I)
+#: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
+_REVIEW_SESSIONS = re.compile(r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3})\s+sessions?)\b", re.I)
+_FREQUENCY_DAYS = {"three times weekly": 7 / 3, "twice weekly": 3.5, "every other week": 14, "weekly": 7, "monthly": 30}
 _INTERVAL = re.compile(
-    r"\b(?:every|each|in|after|at)\s+(\d{1,3}|one|two|three|four|six|eight|twelve)\s+(days?|weeks?|months?)\b", re.I
+    r"\b(?:every|each|in|after|at)\s+(\d{1,3}|one|two|three|four|six|eight|twelve)\s*(days?|weeks?|wks?|months?|mos?)\b",
+    re.I,
 )
 _NAMED_INTERVALS = (
     (r"\bquarterly\b", 90),
@@ -452,7 +485,7 @@ _NAMED_INTERVALS = (
     (r"\bannual(?:ly)?\b|\byearly\b", 365),
 )
 _SMALL_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+_UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30}
 
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
@@ -535,10 +568,10 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
     review_clauses = [p for p in parts if _REVIEW.search(p)]
     non_review = " . ".join(p for p in parts if not _REVIEW.search(p)) or text
 
-    for pattern, label in _FREQUENCIES:
-        if re.search(pattern, non_review, re.I):
-            plan.frequency = label
-            break
+    # The first frequency written is the main one ("weekly individual + family every other week").
+    found = [(m.start(), label) for pattern, label in _FREQUENCIES if (m := re.search(pattern, non_review, re.I))]
+    if found:
+        plan.frequency = min(found)[1]
     if m := _DURATION.search(text):
         if m.group(1):
             minutes = int(m.group(1))
@@ -547,7 +580,7 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
             plan.duration_minutes = 60
         else:
             plan.duration_minutes = _WORD_MINUTES[m.group(3).lower()]
-    if m := _SESSIONS.search(text):
+    if m := _SESSIONS.search(non_review):  # "review after 8 sessions" is a review point, not the course
         count = int(m.group(1))
         plan.sessions = count if 1 <= count <= 1000 else None
 
@@ -555,6 +588,10 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
         if m := _INTERVAL.search(clause):
             count = int(m.group(1)) if m.group(1).isdigit() else _SMALL_NUMBERS[m.group(1).lower()]
             days = count * _UNIT_DAYS[m.group(2).lower().rstrip("s")]
+            plan.review_interval_days = days if 1 <= days <= 730 else None
+            break
+        if (m := _REVIEW_SESSIONS.search(clause)) and plan.frequency:
+            days = round(int(m.group(1) or m.group(2)) * _FREQUENCY_DAYS[plan.frequency])
             plan.review_interval_days = days if 1 <= days <= 730 else None
             break
         named = next((days for pattern, days in _NAMED_INTERVALS if re.search(pattern, clause, re.I)), None)
