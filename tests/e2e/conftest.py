@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playw
 
 from knowledge.service import LOCK_NAME
 from records.store import RecordStore
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, QUIETING_VARIABLES
 from tests.e2e.network import SocketWatch, is_local_url, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,10 +43,8 @@ CHROMIUM_ARGS = [
 ]
 ENABLE_HINT = "install Debian's Chromium to run them: sudo apt-get install -y chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-#: Variables that would quieten the server for it: stripped, so the test sees the app's own defaults.
-OPT_OUTS = {"ANONYMIZED_TELEMETRY", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "DO_NOT_TRACK", "ORT_DISABLE_TELEMETRY"}
 #: Proxy variables: stripped, so a connection attempt cannot hide behind a proxy on loopback.
-PROXIES = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+PROXIES = {f(name) for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy") for f in (str.lower, str.upper)}
 CALL_REPORT = pytest.StashKey[pytest.TestReport]()
 
 
@@ -154,18 +152,16 @@ def app_server(tmp_path_factory, library_data_dir) -> Iterator[AppServer]:
 
     A copy, not a symlink: the app locks its index folder, and this pytest process may hold that lock already.
     The server runs under `serve.py`'s outbound guard, with the app's default settings: the telemetry opt-outs
-    the suite and the Makefile export are removed from its environment, and so are proxies.
+    the suite and the Makefile export, the CI markers some libraries go quiet for, and proxies are all removed
+    from its environment.
     """
     require_chromium()  # no browser, no point in a server
     data_dir = tmp_path_factory.mktemp("e2e-data")
     shutil.copytree(library_data_dir / "chroma", data_dir / "chroma", ignore=shutil.ignore_patterns(LOCK_NAME))
     outbound_log, log = data_dir / "outbound.jsonl", data_dir / "server.log"
     home = tmp_path_factory.mktemp("e2e-home")  # empty, so anything a library writes there shows
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("ANAMNESIS_", "STREAMLIT_")) and name not in OPT_OUTS and name.lower() not in PROXIES
-    }
+    inherited = {name: value for name, value in os.environ.items() if not name.startswith(("ANAMNESIS_", "STREAMLIT_"))}
+    env = {name: value for name, value in inherited.items() if name not in QUIETING_VARIABLES | PROXIES}
     env |= {"ANAMNESIS_DATA_DIR": str(data_dir), "E2E_OUTBOUND_LOG": str(outbound_log), "PYTHONUNBUFFERED": "1"}
     env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "XDG_CONFIG_HOME": str(home / ".config")}
     port = free_port()

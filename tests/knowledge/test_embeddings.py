@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from knowledge.embeddings import DIMENSION, EmbeddingModelMissing, OnnxEmbeddings, default_model_path
-from tests.conftest import PROJECT_DIR
+from tests.conftest import PROJECT_DIR, QUIETING_VARIABLES
 
 
 def test_shape_and_unit_norm(embeddings):
@@ -69,12 +69,12 @@ def test_missing_tokenizer_names_the_fix(tmp_path):
 
 
 def _files_left_in_a_fresh_home(tmp_path: Path, code: str) -> list[str]:
-    """Run `code` in a new interpreter whose home is an empty folder, without any telemetry opt-out inherited;
+    """Run `code` in a new interpreter whose home is an empty folder, with no opt-out or CI marker inherited;
     return what it left in that home. ONNX Runtime's telemetry (1DS) writes a device id and an event queue to
     ~/.cache/Microsoft the moment the runtime loads, before it ever tries the network, so this is its trace."""
     home = tmp_path / "home"
     home.mkdir()
-    env = {name: value for name, value in os.environ.items() if name != "ORT_DISABLE_TELEMETRY"}
+    env = {name: value for name, value in os.environ.items() if name not in QUIETING_VARIABLES}
     env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONPATH": str(PROJECT_DIR)}
     subprocess.run([sys.executable, "-c", code], env=env, cwd=PROJECT_DIR, check=True, timeout=120)
     return sorted(str(path.relative_to(home)) for path in home.rglob("*"))
