@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
-from pydantic import BaseModel
 
 from config import Settings
 from records.models import scrub
@@ -70,10 +67,4 @@ def structured(model: BaseChatModel, schema: type, settings: Settings):
         runnable = model.with_structured_output(schema, method=settings.llm_structured_method)
     else:
         runnable = model.with_structured_output(schema)
-    return runnable | RunnableLambda(_writable)
-
-
-def _writable(answer: Any) -> Any:
-    if isinstance(answer, BaseModel):
-        return type(answer).model_validate(scrub(answer.model_dump()))
-    return scrub(answer)
+    return runnable | RunnableLambda(scrub)
