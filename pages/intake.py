@@ -1,28 +1,42 @@
 """Intake page: a guided chat that builds the structured intake record, with a live, correctable summary."""
 
+import hashlib
+import json
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
 from chains.intake import MAX_ANSWER_CHARS, SECTIONS, progress
 from chains.llm import LLMConfigError
 from chains.llm_extract import LLMExtractionFailed
-from records.models import SECTION_ORDER, IntakeRecord, SuicidalIdeation
+from records.models import SECTION_ORDER, SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord, SuicidalIdeation
 from records.store import StoreError
 from ui import (
     AUTODRAFT,
     active_client,
     choose_client,
+    edited_rows,
     escape_md,
     intake_service,
     library_index,
     llm_gap_filler,
+    plural,
     show_text,
 )
 
-FREQUENCIES = ["", "weekly", "twice weekly", "three times weekly", "every other week", "monthly"]
 TRISTATE = {"not assessed": None, "yes": True, "no": False}
 IDEATION = {"not assessed": None, **{s.value: s.value for s in SuicidalIdeation}}
+RISK_FLAGS = (
+    ("plan", "Plan"),
+    ("intent", "Intent"),
+    ("means_access", "Access to means"),
+    ("self_harm", "Self-harm"),
+    ("homicidal_ideation", "Homicidal ideation"),
+)
+SESSION_FIELDS = ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format")
+FIX = "intake_fix"
+NOTICE = "intake_notice"
 
 service = intake_service()
 _, library = library_index()
@@ -55,115 +69,185 @@ def pick_client_view() -> None:
         st.rerun()
 
 
+def shown_values(record: IntakeRecord) -> dict[str, Any]:
+    """The correctable fields as the form shows them, in the record's JSON terms (field path → value)."""
+    data = record.model_dump(mode="json")
+    return {
+        "client.age": data["client"]["age"],
+        "client.pronouns": data["client"]["pronouns"],
+        "problem_areas": data["problem_areas"],
+        "orientation": data["orientation"],
+        "risk.suicidal_ideation": data["risk"]["suicidal_ideation"],
+        **{f"risk.{name}": data["risk"][name] for name, _ in RISK_FLAGS},
+        **{f"session.{name}": data["session"][name] for name in SESSION_FIELDS},
+        "measures": [{"name": m["name"], "score": m["score"]} for m in data["measures"]],
+    }
+
+
+def _fix_key(revision: str, name: str) -> str:
+    return f"{FIX}_{revision}_{name}"
+
+
+def form_values(revision: str, shown: dict[str, Any]) -> dict[str, Any]:
+    """What the form's widgets hold now, in the same terms as `shown_values` (read inside the submit callback)."""
+    state = st.session_state
+
+    def value(name: str) -> Any:
+        return state[_fix_key(revision, name)]
+
+    start = value("start_date")
+    measures = []
+    for row in edited_rows(shown["measures"], state.get(_fix_key(revision, "measures"))):
+        name = str(row.get("name") or "").strip()
+        if name and row.get("score") is not None:
+            score = float(row["score"])
+            measures.append({"name": name, "score": int(score) if score.is_integer() else score})
+    values = {
+        "client.age": None if value("age") is None else int(value("age")),
+        "client.pronouns": value("pronouns").strip() or None,
+        "problem_areas": list(value("problem_areas")),
+        "orientation": list(value("orientation")),
+        "risk.suicidal_ideation": IDEATION[value("suicidal_ideation")],
+        **{f"risk.{name}": TRISTATE[value(name)] for name, _ in RISK_FLAGS},
+        "session.frequency": value("frequency") or None,
+        "session.duration_minutes": None if value("duration_minutes") is None else int(value("duration_minutes")),
+        "session.start_date": start.isoformat() if isinstance(start, date) else None,
+        "session.sessions": None if value("sessions") is None else int(value("sessions")),
+        "session.review_interval_days": None if value("review") is None else int(value("review")),
+        "session.format": value("format") or None,
+        "measures": measures,
+    }
+    return values
+
+
+def save_corrections(client_id: str, revision: str, shown: dict[str, Any]) -> None:
+    """Submit callback: save as corrections only the fields the clinician changed from what the form showed.
+
+    Comparing with what was shown (not with the record now) means an untouched field is never written back,
+    even if the record moved on in the meantime (another tab, the model): nothing recorded is overwritten.
+    """
+    changed = {path: value for path, value in form_values(revision, shown).items() if value != shown[path]}
+    if not changed:
+        st.session_state[NOTICE] = ("info", "Nothing changed, so nothing was saved.")
+        return
+    try:
+        service.correct(client_id, changed)
+    except StoreError as error:
+        st.session_state[NOTICE] = ("error", str(error))
+        return
+    fields = plural(len(changed), "correction")
+    st.session_state[NOTICE] = ("success", f"Saved {fields}: {', '.join(FIELD_LABELS[p] for p in changed)}.")
+
+
+FIELD_LABELS = {
+    "client.age": "age",
+    "client.pronouns": "pronouns",
+    "problem_areas": "problem areas",
+    "orientation": "orientation",
+    "risk.suicidal_ideation": "suicidal ideation",
+    **{f"risk.{name}": label.lower() for name, label in RISK_FLAGS},
+    "session.frequency": "frequency",
+    "session.duration_minutes": "minutes per session",
+    "session.start_date": "start date",
+    "session.sessions": "number of sessions",
+    "session.review_interval_days": "review interval",
+    "session.format": "format",
+    "measures": "measures",
+}
+
+
 def corrections_form(client_id: str, record: IntakeRecord) -> None:
-    """Every extracted field, editable; changed fields are saved as the clinician's corrections."""
-    with st.form(f"intake_corrections_{client_id}", border=False):
-        age = st.number_input("Age", min_value=0, max_value=120, value=record.client.age, key="intake_fix_age")
-        pronouns = st.text_input(
-            "Pronouns", value=record.client.pronouns or "", max_chars=40, key="intake_fix_pronouns"
-        )
-        areas = st.multiselect(
+    """Every extracted field, showing the record as it is now; changed fields are saved as corrections.
+
+    The widgets are keyed by the record's content, so after every chat turn (or a save elsewhere) the form is
+    drawn afresh from the current record instead of keeping values typed into an older one.
+    """
+    shown = shown_values(record)
+    revision = hashlib.sha1(json.dumps(shown, sort_keys=True).encode()).hexdigest()[:10]
+
+    def key(name: str) -> str:
+        return _fix_key(revision, name)
+
+    risk, session = record.risk, record.session
+    frequencies = ["", *SESSION_FREQUENCIES]
+    if session.frequency and session.frequency not in frequencies:
+        frequencies.append(session.frequency)
+    formats = ["", *SESSION_FORMATS]
+    if session.format and session.format not in formats:
+        formats.append(session.format)
+    with st.form(f"{FIX}_form_{client_id}", border=False):
+        st.number_input("Age", min_value=0, max_value=120, value=record.client.age, key=key("age"))
+        st.text_input("Pronouns", value=record.client.pronouns or "", max_chars=40, key=key("pronouns"))
+        st.multiselect(
             "Problem areas",
             [t.id for t in taxonomy.problem_areas],
             default=record.problem_areas,
             format_func=taxonomy.area_label,
-            key="intake_fix_areas",
+            key=key("problem_areas"),
         )
-        orientation = st.multiselect(
+        st.multiselect(
             "Orientation",
             [t.id for t in taxonomy.modalities],
             default=record.orientation,
             format_func=taxonomy.modality_label,
-            key="intake_fix_orientation",
+            key=key("orientation"),
         )
         st.markdown("**Risk**")
-        ideation_now = record.risk.suicidal_ideation.value if record.risk.suicidal_ideation else None
-        ideation = st.selectbox(
+        ideation_now = risk.suicidal_ideation.value if risk.suicidal_ideation else None
+        st.selectbox(
             "Suicidal ideation",
             list(IDEATION),
             index=list(IDEATION.values()).index(ideation_now),
-            key="intake_fix_si",
+            key=key("suicidal_ideation"),
         )
-        risk_flags = {}
-        for field, label in (
-            ("plan", "Plan"),
-            ("intent", "Intent"),
-            ("means_access", "Access to means"),
-            ("self_harm", "Self-harm"),
-            ("homicidal_ideation", "Homicidal ideation"),
-        ):
-            current = getattr(record.risk, field)
-            risk_flags[field] = st.selectbox(
-                label, list(TRISTATE), index=list(TRISTATE.values()).index(current), key=f"intake_fix_{field}"
-            )
+        for name, label in RISK_FLAGS:
+            current = getattr(risk, name)
+            st.selectbox(label, list(TRISTATE), index=list(TRISTATE.values()).index(current), key=key(name))
         st.markdown("**Sessions**")
-        session = record.session
-        frequency = st.selectbox(
+        st.selectbox(
             "Frequency",
-            FREQUENCIES,
-            index=FREQUENCIES.index(session.frequency) if session.frequency in FREQUENCIES else 0,
-            key="intake_fix_frequency",
+            frequencies,
+            index=frequencies.index(session.frequency or ""),
+            format_func=lambda f: f or "not set",
+            key=key("frequency"),
         )
-        duration = st.number_input(
-            "Minutes per session", min_value=5, max_value=480, value=session.duration_minutes, key="intake_fix_minutes"
+        st.number_input(
+            "Minutes per session",
+            min_value=5,
+            max_value=480,
+            value=session.duration_minutes,
+            key=key("duration_minutes"),
         )
-        start = st.date_input("Start date", value=session.start_date, key="intake_fix_start")
-        sessions = st.number_input(
-            "Number of sessions", min_value=1, max_value=1000, value=session.sessions, key="intake_fix_sessions"
+        st.date_input("Start date", value=session.start_date, key=key("start_date"))
+        st.number_input("Number of sessions", min_value=1, max_value=1000, value=session.sessions, key=key("sessions"))
+        st.number_input(
+            "Review every (days)", min_value=1, max_value=730, value=session.review_interval_days, key=key("review")
         )
-        review = st.number_input(
-            "Review every (days)",
-            min_value=1,
-            max_value=730,
-            value=session.review_interval_days,
-            key="intake_fix_review",
+        st.selectbox(
+            "Format",
+            formats,
+            index=formats.index(session.format or ""),
+            format_func=lambda f: f or "not set",
+            key=key("format"),
         )
         st.markdown("**Measures**")
-        measures = st.data_editor(
-            [{"name": m.name, "score": m.score} for m in record.measures],
+        st.data_editor(
+            shown["measures"],
             num_rows="dynamic",
             column_config={
                 "name": st.column_config.TextColumn("Measure", required=True, max_chars=20),
                 "score": st.column_config.NumberColumn("Score", required=True, min_value=0, max_value=200),
             },
-            key="intake_fix_measures",
+            key=key("measures"),
             width="stretch",
         )
-        saved = st.form_submit_button("Save corrections", icon=":material/save:")
-    if not saved:
-        return
-    wanted = {
-        "client.age": age,
-        "client.pronouns": pronouns.strip() or None,
-        "problem_areas": areas,
-        "orientation": orientation,
-        "risk.suicidal_ideation": IDEATION[ideation],
-        **{f"risk.{field}": TRISTATE[choice] for field, choice in risk_flags.items()},
-        "session.frequency": frequency or None,
-        "session.duration_minutes": duration,
-        "session.start_date": start.isoformat() if isinstance(start, date) else None,
-        "session.sessions": sessions,
-        "session.review_interval_days": review,
-        "measures": [{"name": str(m["name"]).strip(), "score": m["score"]} for m in measures if m.get("name")],
-    }
-    current = record.model_dump(mode="json")
-    changed = {}
-    for path, value in wanted.items():
-        node = current
-        for key in path.split("."):
-            node = node.get(key) if isinstance(node, dict) else None
-        if node != value:
-            changed[path] = value
-    if not changed:
-        st.toast("Nothing changed.")
-        return
-    try:
-        service.correct(client_id, changed)
-    except StoreError as error:
-        st.error(escape_md(str(error)), icon=":material/error:")
-        return
-    st.toast(f"Saved {len(changed)} correction(s).", icon=":material/check:")
-    st.rerun()
+        st.form_submit_button(
+            "Save corrections",
+            icon=":material/save:",
+            key=key("save"),
+            on_click=save_corrections,
+            args=(client_id, revision, shown),
+        )
 
 
 def side_panel(client_id: str, record: IntakeRecord, state) -> None:
@@ -177,6 +261,9 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
         skipped = " (skipped)" if section.value in state.skipped else ""
         lines.append(f"{mark} {SECTIONS[section].title}{skipped}")
     st.caption(escape_md("\n".join(lines)).replace("\n", "  \n"))
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        getattr(st, notice[0])(escape_md(notice[1]))
     with st.expander("Structured record — review and correct", expanded=False, icon=":material/fact_check:"):
         corrections_form(client_id, record)
     try:

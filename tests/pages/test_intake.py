@@ -129,17 +129,75 @@ def test_risk_banner(data_dir):
     assert any("safety plan will be required" in e.value for e in at.error)
 
 
+def fix_widget(at: AppTest, kind: str, name: str):
+    """The corrections form's widget for a field (its key carries the record's revision)."""
+    widgets = [w for w in getattr(at, kind) if (w.key or "").startswith("intake_fix_") and w.key.endswith(f"_{name}")]
+    assert len(widgets) == 1, [w.key for w in getattr(at, kind)]
+    return widgets[0]
+
+
+def saved_intake(data_dir):
+    """The one client's stored intake state and record."""
+    from chains.intake import IntakeState
+    from records.models import IntakeRecord
+
+    store = RecordStore(data_dir / "anamnesis.db")
+    (client,) = store.clients()
+    state_json, record_json, _ = store.intake(client.id)
+    return IntakeState.model_validate_json(state_json), IntakeRecord.model_validate_json(record_json)
+
+
 def test_correct_a_field(data_dir):
     """A corrected field in the side panel is saved and wins over extraction."""
     at = open_app()
     at.chat_input(key="intake_alias_input").set_value("E.N.").run()
     say(at, ANSWERS[0])
-    at.number_input(key="intake_fix_age").set_value(39)
-    at.button[[b.label for b in at.button].index("Save corrections")].click().run()
+    fix_widget(at, "number_input", "age").set_value(39)
+    fix_widget(at, "button", "save").click().run()
     assert not at.exception
-    store = RecordStore(data_dir / "anamnesis.db")
-    (client,) = store.clients()
-    assert '"age":39' in store.intake(client.id)[1]
+    state, record = saved_intake(data_dir)
+    assert record.client.age == 39 and state.overrides == {"client.age": 39}
+
+
+def test_corrections_form_follows_the_chat_and_saves_only_changes(data_dir):
+    """The form shows what the chat recorded after every turn; saving it untouched changes nothing, and changing
+    one field makes only that field a correction (corrections win over extraction, so a blank saved back would
+    erase what the chat recorded)."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("S.F.").run()
+    assert fix_widget(at, "number_input", "age").value is None  # nothing recorded yet
+    say(at, ANSWERS[0])
+    say(at, ANSWERS[1])
+    say(at, ANSWERS[2])
+    _, before = saved_intake(data_dir)
+    assert before.client.age == 38 and before.problem_areas
+    # The form shows the record as the chat left it, not the blanks it was first drawn with.
+    assert fix_widget(at, "number_input", "age").value == 38
+    assert fix_widget(at, "text_input", "pronouns").value == "she/her"
+    assert fix_widget(at, "multiselect", "problem_areas").value == before.problem_areas
+
+    fix_widget(at, "button", "save").click().run()
+    assert not at.exception
+    state, after = saved_intake(data_dir)
+    assert state.overrides == {} and after.model_dump(exclude={"updated_at"}) == before.model_dump(
+        exclude={"updated_at"}
+    )
+    assert any("Nothing changed" in e.value for e in at.info)
+
+    fix_widget(at, "selectbox", "suicidal_ideation").set_value("denied")
+    fix_widget(at, "button", "save").click().run()
+    state, after = saved_intake(data_dir)
+    assert state.overrides == {"risk.suicidal_ideation": "denied"}
+    assert (after.client.age, after.client.pronouns, after.problem_areas) == (38, "she/her", before.problem_areas)
+    assert any("suicidal ideation" in e.value for e in at.success)
+
+    # The next turn still reaches the form: the section's answer is recorded and shown.
+    for answer in ANSWERS[3:6]:
+        say(at, answer)
+    say(at, "Denies SI, HI and self-harm")
+    state, after = saved_intake(data_dir)
+    assert after.risk.self_harm is False
+    assert fix_widget(at, "selectbox", "self_harm").value == "no"
 
 
 def test_delete_client(data_dir):
