@@ -20,6 +20,7 @@ from knowledge.loader import Library
 from knowledge.models import Entry, Kind
 from records.models import IntakeRecord, Measure, SectionId, SuicidalIdeation
 from records.plan import (
+    GAP,
     Goal,
     Intervention,
     Objective,
@@ -38,7 +39,6 @@ TARGETS = {
 DEFAULT_REVIEW_DAYS = 90
 #: Cosine similarity below which a client quote is not put beside a goal.
 CLIENT_WORDS_MIN_SIMILARITY = 0.2
-GAP = "[to complete]"
 _RELATIONS = re.compile(
     r"\b(?:sister|brother|mother|mom|father|dad|parent|partner|wife|husband|spouse|friend|kids|children|son|"
     r"daughter|aunt|uncle|grand\w*|cousin|roommate|pastor|priest|imam|rabbi|sponsor|neighbou?r|coach|teacher)s?\b",
@@ -185,7 +185,11 @@ class OfflineComposer:
             goals=goals,
             interventions=interventions,
             session_plan=PlanSessions(
-                frequency=session.frequency, duration_minutes=session.duration_minutes, format=session.format
+                frequency=session.frequency,
+                duration_minutes=session.duration_minutes,
+                format=session.format,
+                start_date=session.start_date,
+                sessions=session.sessions,
             ),
             risk_reported=record.risk.flagged,
             safety_plan=safety_plan(record) if record.risk.flagged else None,

@@ -20,7 +20,6 @@ from pydantic import BaseModel, Field, ValidationError
 
 from chains.draft import (
     DEFAULT_REVIEW_DAYS,
-    GAP,
     DraftInputs,
     OfflineComposer,
     discharge_criteria,
@@ -38,7 +37,7 @@ from knowledge.index import LibraryIndex
 from knowledge.loader import Library
 from knowledge.models import Category, Entry, Kind
 from records.models import IntakeRecord, Measure
-from records.plan import Goal, Intervention, Objective, TreatmentPlan
+from records.plan import GAP, Goal, Intervention, Objective, TreatmentPlan
 
 log = logging.getLogger(__name__)
 

@@ -125,6 +125,12 @@ class RiskAssessment(BaseModel):
         )
 
 
+#: Session frequencies as the intake records them (the extractor's vocabulary), most frequent first.
+SESSION_FREQUENCIES: tuple[str, ...] = ("three times weekly", "twice weekly", "weekly", "every other week", "monthly")
+#: How sessions are delivered.
+SESSION_FORMATS: tuple[str, ...] = ("in person", "telehealth", "hybrid")
+
+
 class SessionPlan(BaseModel):
     """Logistics of the treatment as reported."""
 

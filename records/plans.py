@@ -7,13 +7,24 @@ it starts a new draft. Lint runs on every save, so the flags stored with a versi
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from chains.lint import lint
 from knowledge.models import Entry, Kind
-from records.plan import Goal, Intervention, Objective, Signature, TreatmentPlan
+from records.plan import (
+    GAP,
+    SAFETY_PLAN_STEPS,
+    Flag,
+    Goal,
+    Intervention,
+    Objective,
+    Signature,
+    TreatmentPlan,
+    safety_step_title,
+)
 from records.store import PlanVersion, RecordStore, StoreError
 
 #: Fields that change with every save and say nothing about the plan's content.
@@ -22,6 +33,22 @@ _BOOKKEEPING = {"version", "created_at", "flags"}
 
 class PlanLocked(StoreError):
     """The plan's latest version is final; revise it to start a new draft."""
+
+
+class PlanUnfinished(StoreError):
+    """The plan still has errors or blanks; `blockers` lists each, with where it is."""
+
+    def __init__(self, blockers: list[Flag]):
+        self.blockers = blockers
+        super().__init__(
+            f"Complete {len(blockers)} item{'s' if len(blockers) != 1 else ''} before signing: "
+            + " ".join(f.message for f in blockers)
+        )
+
+
+def blockers(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
+    """What stands between this plan and a signature: plan-check errors and blanks still to complete."""
+    return [f for f in lint(plan, library_ids) if f.blocks_signing]
 
 
 @dataclass
@@ -95,15 +122,16 @@ class PlanService:
         return self._append(client_id, draft, f"Revision of final version {version}", version, "plan.revise")
 
     def finalize(self, client_id: str, plan: TreatmentPlan, signature: Signature) -> TreatmentPlan:
-        """Sign the plan: it must pass lint without errors and the clinician must be named."""
+        """Sign the plan: no plan-check error and nothing left to complete (`PlanUnfinished` lists what is), and
+        the clinician named."""
         self._check(client_id)
         if not signature.clinician_name.strip() or not signature.credentials.strip():
             raise StoreError("Enter the clinician's name and credentials to finalize.")
         if not signature.client_participated:
             raise StoreError("Confirm that the client took part in developing this plan before finalizing.")
-        errors = [f.message for f in lint(plan, self.library_ids) if f.severity == "error"]
-        if errors:
-            raise StoreError("Resolve these before finalizing: " + " ".join(errors))
+        unfinished = blockers(plan, self.library_ids)
+        if unfinished:
+            raise PlanUnfinished(unfinished)
         base = self.load(client_id, plan.version)
         if base is not None and base.status == "final":
             raise PlanLocked("This version is already final.")
@@ -115,58 +143,113 @@ class PlanService:
         """Log that a version was exported (the file itself is made by `exports.render`)."""
         self.store.record_event(self.owner, "plan.export", client_id, {"version": plan.version, "format": fmt})
 
-    def diff(self, client_id: str, older: int, newer: int) -> list[str]:
-        """A readable line diff between two versions (unified format, no file headers)."""
+    def diff(self, client_id: str, older: int, newer: int) -> list[Change]:
+        """What changed between two versions, sentence by sentence, grouped by the part of the plan it is in."""
         a, b = self.load(client_id, older), self.load(client_id, newer)
         if a is None or b is None:
             raise StoreError("Pick two saved versions to compare.")
-        lines = difflib.unified_diff(outline(a), outline(b), lineterm="", n=1)
-        return [line for line in lines if not line.startswith(("---", "+++"))]
+        return changes(a, b)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed in one part of a plan between two versions: the sentences removed and those added."""
+
+    where: str
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
 
 
 def _content(plan: TreatmentPlan) -> dict:
     return plan.model_dump(mode="json", exclude=_BOOKKEEPING)
 
 
-def outline(plan: TreatmentPlan) -> list[str]:
-    """The plan as labelled lines of plain text, for comparing versions."""
-    lines = [f"Status: {plan.status}", f"Presenting problem: {plan.presenting_problem}"]
-    lines += [f"Formulation: {para}" for para in plan.formulation.split("\n") if para.strip()]
-    lines += [f"Diagnosis: {d.label} {d.icd10 or ''}".rstrip() for d in plan.diagnoses]
-    for goal in plan.goals:
-        lines.append(f"Goal {goal.id} [{goal.problem_area}]: {goal.description}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(\[])|\n+")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def outline(plan: TreatmentPlan) -> list[tuple[str, str]]:
+    """The plan as (where, sentence) pairs in reading order, for comparing versions sentence by sentence."""
+    lines: list[tuple[str, str]] = [("Status", plan.status)]
+    lines += [("Presenting problem", s) for s in _sentences(plan.presenting_problem)]
+    lines += [("Formulation", s) for s in _sentences(plan.formulation)]
+    lines += [("Diagnoses", d.display()) for d in plan.diagnoses]
+    for g, goal in enumerate(plan.goals, start=1):
+        where = f"Goal {g}"
+        lines += [(where, s) for s in _sentences(goal.description)]
+        lines.append((where, f"Problem area: {goal.problem_area}"))
         if goal.client_words:
-            lines.append(f"Goal {goal.id} client's words: {goal.client_words}")
-        for o in goal.objectives:
-            detail = ", ".join(
+            lines.append((where, f"In the client's words: “{goal.client_words}”"))
+        for o, objective in enumerate(goal.objectives, start=1):
+            where = f"Objective {g}.{o}"
+            lines += [(where, s) for s in _sentences(objective.description)]
+            details = [
                 f"{label} {value}"
                 for label, value in (
-                    ("measure", o.measure),
-                    ("baseline", o.baseline),
-                    ("target", o.target),
-                    ("by", o.target_date),
-                    ("status", o.status),
+                    ("measure", objective.measure),
+                    ("baseline", objective.baseline),
+                    ("target", objective.target),
+                    ("by", objective.target_date),
+                    ("status", objective.status),
                 )
                 if value
-            )
-            lines.append(f"Objective {o.id}: {o.description} ({detail})")
-    for i in plan.interventions:
-        lines.append(f"Intervention {i.id}: {i.description} — {i.frequency or 'no frequency'}")
-        if i.objective_ids:
-            lines.append(f"Intervention {i.id} serves: {', '.join(i.objective_ids)}")
+            ]
+            lines.append((where, "; ".join(details).capitalize()))
+    for i, intervention in enumerate(plan.interventions, start=1):
+        where = f"Intervention {i}"
+        lines += [(where, s) for s in _sentences(intervention.description)]
+        served = ", ".join(plan.number_of(o) for o in intervention.objective_ids) or "the whole plan"
+        lines.append((where, f"{intervention.frequency or 'No frequency'}; serves {served}"))
     s = plan.session_plan
-    lines.append(f"Sessions: {s.frequency or '-'}, {s.duration_minutes or '-'} minutes, {s.format or '-'}")
+    sessions = [
+        f"{label} {value}"
+        for label, value in (
+            ("frequency", s.frequency),
+            ("minutes", s.duration_minutes),
+            ("format", s.format),
+            ("start", s.start_date),
+            ("planned sessions", s.sessions),
+        )
+        if value
+    ]
+    lines.append(("Sessions", "; ".join(sessions) or "not set"))
     if plan.safety_plan:
-        for step, items in plan.safety_plan.model_dump().items():
-            lines += [f"Safety plan {step.replace('_', ' ')}: {item}" for item in items]
+        for step in SAFETY_PLAN_STEPS:
+            lines += [(f"Safety plan, {safety_step_title(step)}", item) for item in getattr(plan.safety_plan, step)]
     pm = plan.progress_monitoring
-    lines.append(f"Review every {pm.review_interval_days or '-'} days, next {pm.next_review_date or '-'}")
-    lines += [f"Monitoring measure: {m}" for m in pm.measures]
-    lines += [f"Discharge when: {c}" for c in plan.discharge_criteria]
+    lines.append(
+        (
+            "Progress monitoring",
+            f"Review every {pm.review_interval_days or '-'} days, next {pm.next_review_date or '-'}",
+        )
+    )
+    lines += [("Progress monitoring", f"Measure: {m}") for m in pm.measures]
+    lines += [("Discharge criteria", c) for c in plan.discharge_criteria]
     if plan.signature:
         sig = plan.signature
-        lines.append(f"Signed: {sig.clinician_name}, {sig.credentials}, {sig.signed_on}")
+        lines.append(("Signature", f"Signed by {sig.clinician_name}, {sig.credentials} on {sig.signed_on}"))
     return lines
+
+
+def changes(older: TreatmentPlan, newer: TreatmentPlan) -> list[Change]:
+    """The sentences removed from and added to each part of the plan, in reading order."""
+    a, b = outline(older), outline(newer)
+    found: list[Change] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        places = list(dict.fromkeys([where for where, _ in b[j1:j2]] + [where for where, _ in a[i1:i2]]))
+        for where in places:
+            removed = tuple(text for w, text in a[i1:i2] if w == where)
+            added = tuple(text for w, text in b[j1:j2] if w == where)
+            if found and found[-1].where == where:  # one part's changes stay together
+                last = found.pop()
+                removed, added = last.removed + removed, last.added + added
+            found.append(Change(where, removed, added))
+    return found
 
 
 # -- edits ----------------------------------------------------------------------------------------
@@ -264,21 +347,41 @@ def remove_intervention(plan: TreatmentPlan, intervention_id: str) -> TreatmentP
     return plan.model_copy(update={"interventions": [i for i in plan.interventions if i.id != intervention_id]})
 
 
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _filled(text: str, plan: TreatmentPlan, entry: Entry) -> str:
+    """A library entry's placeholders filled from the plan where it knows the answer; a score the plan has no
+    baseline for becomes a blank the clinician completes before signing."""
+    pm = plan.progress_monitoring
+    values = {
+        "target_date": pm.next_review_date.isoformat() if pm.next_review_date else GAP,
+        "frequency": plan.session_plan.frequency or GAP,
+        "review_interval": f"{pm.review_interval_days}-day" if pm.review_interval_days else GAP,
+        "measure": entry.measure or GAP,
+        "baseline": "[baseline to be measured]",
+        "target": "[target to be agreed]",
+    }
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), GAP), text)
+
+
 def add_entry(plan: TreatmentPlan, entry: Entry, goal_id: str | None = None) -> TreatmentPlan:
     """Put a library entry into the plan with its source id: a goal becomes a new goal, an objective joins
-    `goal_id` (or the first goal), an intervention serves that goal's objectives."""
+    `goal_id` (or the first goal), an intervention serves that goal's objectives. Placeholders are filled from the
+    plan (target date = next review) or left as blanks to complete."""
+    text = _filled(entry.text, plan, entry)
     match entry.kind:
         case Kind.GOAL:
-            return add_goal(plan, entry.problem_areas[0], entry.text, [entry.id])
+            return add_goal(plan, entry.problem_areas[0], text, [entry.id])
         case Kind.OBJECTIVE:
             target = goal_id or (plan.goals[0].id if plan.goals else None)
             if target is None:
                 plan = add_goal(plan, entry.problem_areas[0])
                 target = plan.goals[-1].id
-            return add_objective(plan, target, entry.text, [entry.id], entry.measure)
+            return add_objective(plan, target, text, [entry.id], entry.measure)
         case Kind.INTERVENTION:
             serves = [o.id for g in plan.goals if g.id == goal_id for o in g.objectives]
             modality = entry.modalities[0] if entry.modalities else None
             category = entry.category.value if entry.category else "technique"
-            return add_intervention(plan, entry.text, category, modality, entry.frequency, serves, [entry.id])
+            return add_intervention(plan, text, category, modality, entry.frequency, serves, [entry.id])
     raise StoreError(f"A {entry.kind.value} entry cannot be added to a plan.")

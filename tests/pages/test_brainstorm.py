@@ -103,9 +103,10 @@ def test_use_intake_add_to_plan_and_undo(client_with_plan):
 def test_final_plan_is_not_changed_from_brainstorm(client_with_plan):
     store, client_id = client_with_plan
     plans = PlanService(store)
-    from tests.records.test_plans import SIGNATURE
+    from tests.records.test_plans import SIGNATURE, completed
 
-    plans.finalize(client_id, plans.load(client_id), SIGNATURE)
+    edited = plans.save(client_id, completed(plans.load(client_id)), "Completed the blanks")
+    plans.finalize(client_id, edited, SIGNATURE)
     at = open_brainstorm(client_id)
     at.text_area(key="brainstorm_concern").set_value("low mood").run()
     assert any("plan is final" in c.value for c in at.caption)

@@ -8,10 +8,21 @@ import pytest
 
 from knowledge.models import Category, Entry, Kind
 from records.models import ClientInfo
-from records.plan import Goal, Intervention, Objective, ProgressMonitoring, Signature, TreatmentPlan
+from records.plan import (
+    GAP_MARKERS,
+    Goal,
+    Intervention,
+    Objective,
+    PlanSessions,
+    ProgressMonitoring,
+    Signature,
+    TreatmentPlan,
+)
 from records.plans import (
+    Change,
     PlanLocked,
     PlanService,
+    PlanUnfinished,
     add_entry,
     add_goal,
     add_intervention,
@@ -22,10 +33,16 @@ from records.plans import (
 )
 from records.store import RecordStore, StoreError
 
+START = date(2026, 11, 23)
 REVIEW = date(2027, 2, 21)
 SIGNATURE = Signature(
     clinician_name="A. Rivera", credentials="LCSW", signed_on=date(2026, 11, 23), client_participated=True
 )
+
+
+def completed(plan: TreatmentPlan) -> TreatmentPlan:
+    """A drafted plan with every blank filled in, as the clinician would before signing."""
+    return TreatmentPlan.model_validate_json(GAP_MARKERS.sub("written with the client", plan.model_dump_json()))
 
 
 def make_plan(alias: str = "R.K.") -> TreatmentPlan:
@@ -63,6 +80,7 @@ def make_plan(alias: str = "R.K.") -> TreatmentPlan:
                 objective_ids=["g1-o1", "g1-o2"],
             )
         ],
+        session_plan=PlanSessions(frequency="weekly", duration_minutes=50, start_date=START),
         progress_monitoring=ProgressMonitoring(measures=["PHQ-9"], review_interval_days=90, next_review_date=REVIEW),
         discharge_criteria=["PHQ-9 below 10 at two reviews"],
     )
@@ -140,6 +158,8 @@ def test_finalize_then_read_only_then_revise(service, client_id):
     ("change", "signature", "message"),
     [
         ({"discharge_criteria": []}, SIGNATURE, "discharge criteria"),
+        ({"formulation": "Precipitants: [to complete] what happened first."}, SIGNATURE, "complete “Precipitants”"),
+        ({"session_plan": PlanSessions(frequency="weekly")}, SIGNATURE, "no start date"),
         ({}, SIGNATURE.model_copy(update={"clinician_name": "  "}), "name and credentials"),
         ({}, SIGNATURE.model_copy(update={"client_participated": False}), "client took part"),
     ],
@@ -152,13 +172,39 @@ def test_finalize_refusals(service, client_id, change, signature, message):
     assert len(service.history(client_id)) == 1
 
 
+def test_finalize_lists_every_blocker_with_where_it_is(service, client_id):
+    """A refused signature says how many items remain and carries each, with the path to jump to."""
+    unfinished = make_plan().model_copy(
+        update={"formulation": "Core conflict: [to complete]", "session_plan": PlanSessions(frequency="weekly")}
+    )
+    draft = service.save_draft(client_id, unfinished, "Drafted offline")
+    with pytest.raises(PlanUnfinished, match="Complete 2 items before signing") as refused:
+        service.finalize(client_id, draft, SIGNATURE)
+    assert [(f.code, f.path) for f in refused.value.blockers] == [
+        ("to-complete", "formulation"),
+        ("start-date", "session_plan.start_date"),
+    ]
+    done = draft.model_copy(
+        update={
+            "formulation": "Core conflict: closeness feels dangerous.",
+            "session_plan": PlanSessions(start_date=START),
+        }
+    )
+    edited = service.save(client_id, done, "completed")
+    assert service.finalize(client_id, edited, SIGNATURE).status == "final"
+
+
 def test_diff_names_the_change(service, client_id):
-    """The diff between two versions shows the old and new wording of what changed, and nothing else."""
+    """The diff between two versions gives the sentences removed and added in each changed part, and nothing
+    else."""
     first = service.save_draft(client_id, make_plan(), "Drafted offline")
-    goals = [first.goals[0].model_copy(update={"description": "Feel like myself again"})]
-    service.save(client_id, first.model_copy(update={"goals": goals}), "goal wording")
-    changed = [line for line in service.diff(client_id, 1, 2) if line[:1] in "+-"]
-    assert changed == ["-Goal g1 [depression]: Lift mood", "+Goal g1 [depression]: Feel like myself again"]
+    goals = [first.goals[0].model_copy(update={"description": "Feel like myself again. Sleep through."})]
+    formulation = "Loss of the job. Shame about it."
+    service.save(client_id, first.model_copy(update={"goals": goals, "formulation": formulation}), "wording")
+    assert service.diff(client_id, 1, 2) == [
+        Change("Formulation", (), ("Loss of the job.", "Shame about it.")),
+        Change("Goal 1", ("Lift mood",), ("Feel like myself again.", "Sleep through.")),
+    ]
 
 
 def test_plans_are_per_clinician_and_deleted_with_the_client(store, client_id):
@@ -198,7 +244,11 @@ def test_library_entries_join_the_plan_with_their_source():
     """A goal entry becomes a goal, an objective joins the chosen goal, an intervention serves its objectives."""
     goal = Entry(id="anx-goal-1", kind=Kind.GOAL, text="Feel calmer in daily life", problem_areas=("anxiety",))
     objective = Entry(
-        id="anx-obj-1", kind=Kind.OBJECTIVE, text="Rate worry daily on a 0-10 scale", problem_areas=("anxiety",)
+        id="anx-obj-1",
+        kind=Kind.OBJECTIVE,
+        text="Lower GAD-7 from {baseline} to {target} by {target_date}, rating worry {frequency}",
+        problem_areas=("anxiety",),
+        measure="GAD-7",
     )
     intervention = Entry(
         id="anx-int-1",
@@ -212,7 +262,12 @@ def test_library_entries_join_the_plan_with_their_source():
     plan = add_entry(make_plan(), goal)
     assert (plan.goals[-1].id, plan.goals[-1].sources, plan.goals[-1].problem_area) == ("g2", ["anx-goal-1"], "anxiety")
     plan = add_entry(plan, objective, goal_id="g2")
-    assert plan.goals[-1].objectives[0].sources == ["anx-obj-1"]
+    added_objective = plan.goals[-1].objectives[0]
+    assert added_objective.sources == ["anx-obj-1"] and added_objective.target_date == REVIEW
+    # What the plan knows is filled in; the scores it does not know are blanks to complete before signing.
+    assert added_objective.description == (
+        "Lower GAD-7 from [baseline to be measured] to [target to be agreed] by 2027-02-21, rating worry weekly"
+    )
     plan = add_entry(plan, intervention, goal_id="g2")
     added = plan.interventions[-1]
     assert (added.sources, added.modality, added.category, added.objective_ids) == (
