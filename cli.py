@@ -167,7 +167,9 @@ def intake(
 def draft(
     intake_file: Annotated[Path, typer.Option("--intake", help="An intake record (JSON, as written by `intake`).")],
     out: Annotated[Path, typer.Option("--out", help="Where to write the plan.")],
-    fmt: Annotated[str, typer.Option("--format", help="json, md, docx, pdf or fhir.")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, md, docx, pdf, fhir, or safety-plan (the client's one-page copy).")
+    ] = "json",
     today: Annotated[
         str | None, typer.Option("--today", help="Date (YYYY-MM-DD) used when the intake has no start date.")
     ] = None,
@@ -187,6 +189,7 @@ def draft(
     from chains.llm import LLMConfigError, make_chat_model
     from chains.llm_draft import draft_plan
     from exports import FORMATS, render
+    from exports.document import ExportContext
     from records.files import atomic_write
     from records.models import IntakeRecord
 
@@ -207,11 +210,16 @@ def draft(
     if result.notice:
         typer.echo(result.notice, err=True)
     plan = result.plan
-    atomic_write(out, render(plan, lib.taxonomy, fmt))
+    try:
+        data = render(plan, ExportContext.configured(lib, settings), fmt)
+    except ValueError as error:  # e.g. the client's safety plan for a plan without one
+        raise _fail(str(error), 2) from error
+    atomic_write(out, data)
     errors = sum(f.severity == "error" for f in plan.flags)
+    blanks = sum(f.severity == "incomplete" for f in plan.flags)
     typer.echo(
-        f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors "
-        f"(composer: {plan.composer})"
+        f"Wrote {out}: {len(plan.goals)} goals, {len(plan.interventions)} interventions, {errors} lint errors, "
+        f"{blanks} items to complete before signing (composer: {plan.composer})"
     )
 
 

@@ -60,6 +60,18 @@ class Settings(BaseSettings):
         description="Redact identifiers (names, dates, contacts, numbers…) before text reaches a non-local model. "
         "Local endpoints (loopback) receive the text as written.",
     )
+    practice: str = Field(
+        default="",
+        max_length=200,
+        description="The practice line printed at the top of every exported plan, e.g. 'Riverside Counselling · "
+        "12 Mill Lane, Leeds · 0113 496 0000'.",
+    )
+    clinician: str = Field(
+        default="",
+        max_length=120,
+        description="The treating clinician named on exported drafts, e.g. 'Dr Ana Ortiz, PsyD' (a signed plan "
+        "names whoever signed it).",
+    )
     require_login: bool = Field(
         default=False,
         description="Multi-user deployments: require Streamlit's OIDC login (configure [auth] in "
@@ -75,6 +87,11 @@ class Settings(BaseSettings):
             return False
         host = urlparse(self.llm_base_url).hostname or ""
         return host in {"localhost", "::1"} or host.startswith("127.")
+
+    @property
+    def cache_dir(self) -> Path:
+        """Derived files that are slow to make and safe to delete (never client data)."""
+        return self.data_dir / "cache"
 
     @property
     def chroma_dir(self) -> Path:

@@ -12,10 +12,18 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from exports import SAFETY_PLAN_STEPS, document_title, monitoring_lines, printable, sessions_text
+from exports import printable
+from exports.document import (
+    ExportContext,
+    clinician_line,
+    document_title,
+    objective_details,
+    review_text,
+    sessions_text,
+)
 from exports.text import md
 from knowledge.models import Taxonomy
-from records.plan import Goal, Objective, TreatmentPlan
+from records.plan import SAFETY_PLAN_STEPS, Goal, Objective, TreatmentPlan, safety_step_title
 
 #: Library entries are cited as `urn:anamnesis:library:<entry id>`.
 LIBRARY_URN = "urn:anamnesis:library:"
@@ -26,13 +34,17 @@ Resource = dict[str, Any]
 _EMPTY = (None, "", [], {})
 
 
-def to_fhir(plan: TreatmentPlan, taxonomy: Taxonomy) -> bytes:
+def to_fhir(plan: TreatmentPlan, context: ExportContext) -> bytes:
     """A Bundle of type "collection", UTF-8 JSON; the same plan version always gives the same resource ids."""
+    taxonomy = context.taxonomy
     subject = {"display": _string(plan.client.alias) or "Client (no alias)"}
     # Position as well as id, so two goals sharing an id still get distinct resources.
     goal_ids = [_uuid(plan, f"goal/{n}/{goal.id}") for n, goal in enumerate(plan.goals)]
-    goals = [_goal(plan, goal, goal_id, subject, taxonomy) for goal, goal_id in zip(plan.goals, goal_ids, strict=True)]
-    care_plan = _care_plan(plan, goal_ids, subject, taxonomy)
+    goals = [
+        _goal(plan, number, goal, goal_id, subject, taxonomy)
+        for number, (goal, goal_id) in enumerate(zip(plan.goals, goal_ids, strict=True), start=1)
+    ]
+    care_plan = _care_plan(plan, goal_ids, subject, context)
     bundle: Resource = {"resourceType": "Bundle", "id": _uuid(plan, "bundle"), "type": "collection"}
     if plan.created_at and plan.created_at.tzinfo:
         bundle["timestamp"] = plan.created_at.isoformat(timespec="seconds")
@@ -40,7 +52,8 @@ def to_fhir(plan: TreatmentPlan, taxonomy: Taxonomy) -> bytes:
     return json.dumps(_finished(bundle), indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def _care_plan(plan: TreatmentPlan, goal_ids: list[str], subject: Resource, taxonomy: Taxonomy) -> Resource:
+def _care_plan(plan: TreatmentPlan, goal_ids: list[str], subject: Resource, context: ExportContext) -> Resource:
+    taxonomy = context.taxonomy
     final = plan.status == "final"
     care_plan: Resource = {
         "resourceType": "CarePlan",
@@ -52,15 +65,16 @@ def _care_plan(plan: TreatmentPlan, goal_ids: list[str], subject: Resource, taxo
         "description": plan.presenting_problem,
         "subject": subject,
         "created": _date_time(plan.created_at) if plan.created_at else None,
+        "period": {"start": plan.session_plan.start_date.isoformat()} if plan.session_plan.start_date else None,
         "instantiatesUri": _library_uris(plan.source_ids()),
         "author": _author(plan),
-        "addresses": [{"display": d.label + (f" ({d.icd10})" if d.icd10 else "")} for d in plan.diagnoses],
+        "addresses": [{"display": d.display()} for d in plan.diagnoses],
         "goal": [
             {"reference": f"urn:uuid:{goal_id}", "display": goal.description}
             for goal, goal_id in zip(plan.goals, goal_ids, strict=True)
         ],
         "activity": [],
-        "note": _notes(_care_plan_notes(plan)),
+        "note": _notes(_care_plan_notes(plan, context)),
     }
     goal_of_objective = {
         o.id: goal_id for goal, goal_id in zip(plan.goals, goal_ids, strict=True) for o in goal.objectives
@@ -84,19 +98,23 @@ def _care_plan(plan: TreatmentPlan, goal_ids: list[str], subject: Resource, taxo
     return care_plan
 
 
-def _care_plan_notes(plan: TreatmentPlan) -> list[str]:
+def _care_plan_notes(plan: TreatmentPlan, context: ExportContext) -> list[str]:
     notes = []
     if plan.status != "final":
         notes.append(plan.review_notice)
+    if context.practice:
+        notes.append(f"Practice: {context.practice}")
+    notes.append(f"Clinician: {clinician_line(plan, context)}")
     if plan.formulation.strip():
         notes.append("Formulation:\n" + plan.formulation)
-    notes.append(f"Session plan: {sessions_text(plan)}")
+    notes.append(f"Sessions: {sessions_text(plan)}")
     if plan.safety_plan is not None:
-        steps = [f"{label}: {'; '.join(getattr(plan.safety_plan, field)) or '—'}" for field, label in SAFETY_PLAN_STEPS]
+        steps = [f"{safety_step_title(s)}: {'; '.join(getattr(plan.safety_plan, s)) or '—'}" for s in SAFETY_PLAN_STEPS]
         notes.append("Safety plan (Stanley–Brown):\n" + "\n".join(steps))
-    notes.append("Progress monitoring: " + " ".join(monitoring_lines(plan)))
+    measures = ", ".join(plan.progress_monitoring.measures) or "none named"
+    notes.append(f"Progress monitoring: measures {measures}; review {review_text(plan)}.")
     if plan.discharge_criteria:
-        notes.append("Discharge criteria:\n" + "\n".join(f"- {c}" for c in plan.discharge_criteria))
+        notes.append("Discharge criteria:\n" + "\n".join(f"• {c}" for c in plan.discharge_criteria))
     if plan.status == "final" and plan.signature:
         notes.append(
             "The client participated in developing this plan."
@@ -106,13 +124,13 @@ def _care_plan_notes(plan: TreatmentPlan) -> list[str]:
     return notes
 
 
-def _goal(plan: TreatmentPlan, goal: Goal, goal_id: str, subject: Resource, taxonomy: Taxonomy) -> Resource:
+def _goal(
+    plan: TreatmentPlan, number: int, goal: Goal, goal_id: str, subject: Resource, taxonomy: Taxonomy
+) -> Resource:
     notes = []
     if goal.client_words:
         notes.append(f"In the client's words: “{goal.client_words}”")
-    notes += [_objective_note(o) for o in goal.objectives]
-    if goal.sources:
-        notes.append("Sources (Anamnesis library): " + ", ".join(goal.sources))
+    notes += [_objective_note(f"{number}.{n}", o) for n, o in enumerate(goal.objectives, start=1)]
     return {
         "resourceType": "Goal",
         "id": goal_id,
@@ -135,13 +153,9 @@ def _target(objective: Objective) -> Resource:
     }
 
 
-def _objective_note(objective: Objective) -> str:
-    details = [f"status {objective.status}"]
-    if objective.baseline:
-        details.append(f"baseline {objective.baseline}")
-    if objective.sources:
-        details.append("sources " + ", ".join(objective.sources))
-    return f"Objective {objective.id}: {objective.description} ({'; '.join(details)})"
+def _objective_note(number: str, objective: Objective) -> str:
+    details = "; ".join(f"{label.lower()} {value}" for label, value in objective_details(objective))
+    return f"Objective {number}: {objective.description} ({details})"
 
 
 def _library_uris(sources: list[str]) -> list[str]:

@@ -18,24 +18,22 @@ from fontTools import ttLib
 from fontTools.varLib import instancer
 from fpdf import FPDF
 
-from exports import (
-    INTERVENTION_COLUMNS,
+from exports import printable
+from exports.document import (
     NOT_SET,
-    OBJECTIVE_COLUMNS,
-    SAFETY_PLAN_STEPS,
-    client_details,
-    document_title,
-    flag_line,
-    intervention_cells,
-    interventions_in_order,
-    monitoring_lines,
-    objective_cells,
-    printable,
-    sessions_text,
-    signature_lines,
-    status_line,
+    Block,
+    Bullets,
+    Document,
+    ExportContext,
+    Fields,
+    Heading,
+    Item,
+    Paragraph,
+    Table,
+    plan_document,
+    safety_plan_document,
 )
-from knowledge.models import Taxonomy
+from records.files import atomic_write
 from records.plan import TreatmentPlan
 
 FONT = "Noto"
@@ -45,8 +43,11 @@ _WEIGHTS = {"": 400, "B": 700}  # fpdf2 style → weight
 _BODY = 10
 _LINE = 5.0  # mm per body line
 _GREY = 90
-_HEADINGS = {1: (14, 5.0), 2: (12, 3.0), 3: (10.5, 2.0)}  # level → (font size, mm above)
-
+_HEADINGS = {1: (14, 5.0), 2: (12, 3.5), 3: (10.5, 2.0)}  # level → (font size, mm above)
+#: How much of what follows a heading must fit under it on the same page (mm): about three lines.
+_KEEP_WITH_HEADING = 3 * _LINE
+#: An objective or intervention shorter than this is never split across pages (mm).
+_KEEP_TOGETHER = 60
 
 #: Printed in place of a character Noto Sans has no glyph for (CJK, emoji…); fpdf2 would leave a blank.
 REPLACEMENT = "\ufffd"
@@ -68,7 +69,7 @@ def _static_font(weight: int) -> bytes:
 
     `add_font(..., variations=…)` would instance the variable font on every document, about 2.5 s per weight,
     nearly all of it spent on the OpenType layout tables — which fpdf2 neither uses (no text shaping) nor
-    embeds. Dropping them first makes this 0.7 s, once per process; the font holds no client data.
+    embeds. Dropping them first makes this 0.7 s; `font_files` keeps the result on disk so it is paid once.
     """
     with ttLib.TTFont(_VARIABLE_FONT, recalcTimestamp=False, lazy=True) as font:
         for tag in ("GSUB", "GPOS", "GDEF"):
@@ -81,6 +82,34 @@ def _static_font(weight: int) -> bytes:
         out = io.BytesIO()
         font.save(out)
     return out.getvalue()
+
+
+@functools.cache
+def _font_version() -> str:
+    from importlib.metadata import version
+
+    return version("fontpkg-noto-sans")
+
+
+def font_files(cache_dir: Path | None = None) -> dict[str, Path]:
+    """The two static Noto Sans weights as files (fpdf2 reads fonts from files), made once and kept in the data
+    folder's cache, so a new process's first PDF does not wait for them. Holds no client data."""
+    if cache_dir is None:
+        from config import get_settings
+
+        cache_dir = get_settings().cache_dir
+    folder = cache_dir / "fonts"
+    files = {}
+    for style, weight in _WEIGHTS.items():
+        path = folder / f"NotoSans-{weight}-{_font_version()}.ttf"
+        if not path.is_file():
+            try:
+                atomic_write(path, _static_font(weight))
+            except OSError:  # a read-only data folder: a private temporary copy still works
+                path = Path(tempfile.mkdtemp(prefix="anamnesis-font-")) / path.name
+                path.write_bytes(_static_font(weight))
+        files[style] = path
+    return files
 
 
 @functools.cache
@@ -99,6 +128,8 @@ class _PlanPDF(FPDF):
         self.set_margins(18, 18, 18)
         self.set_auto_page_break(True, margin=18)
         self.alias_nb_pages(None)  # otherwise a literal "{nb}" in a plan would be replaced by the page count
+        for style, path in font_files().items():
+            self.add_font(FONT, style, path)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -108,96 +139,54 @@ class _PlanPDF(FPDF):
         self.set_text_color(0)
 
 
-def to_pdf(plan: TreatmentPlan, taxonomy: Taxonomy) -> bytes:
-    """The plan as a PDF with the DOCX's sections; objectives and interventions as labelled paragraphs, which
-    stay readable however long a cell's text is (a table row cannot run across a page)."""
-    marker = "FINAL" if plan.status == "final" else "DRAFT — for clinician review"
-    footer = _clean(f"{document_title(plan)[:80]} · {marker} · version {plan.version}")
-    pdf = _PlanPDF(footer)
-    pdf.set_title(_clean(document_title(plan)))
+def to_pdf(plan: TreatmentPlan, context: ExportContext) -> bytes:
+    """The plan as a PDF: the document's blocks, each heading kept on the page of what follows it."""
+    document = plan_document(plan, context)
+    pdf = _new_pdf(document, plan)
+    writer = _Writer(pdf)
+    writer.page_title(document.title)
+    if any(REPLACEMENT in _clean(text) for text in _strings(plan.model_dump())):
+        writer.paragraph(
+            f"Characters this PDF's font cannot show are printed as {REPLACEMENT}; "
+            "the DOCX and JSON exports keep them.",
+            "muted",
+        )
+    writer.draw(document.blocks)
+    return _finish(pdf)
+
+
+def to_safety_plan_pdf(plan: TreatmentPlan, context: ExportContext) -> bytes:
+    """The client's copy of the safety plan on one printed page: large type, shrunk only as far as it must be
+    to fit (a very long plan that cannot fit at a readable size runs onto a second page rather than lose text)."""
+    document = safety_plan_document(plan, context)
+    for size in (13, 12, 11, 10, 9, 8):
+        pdf = _new_pdf(document, plan)
+        writer = _Writer(pdf, body=size)
+        writer.page_title(document.title)
+        writer.draw(document.blocks)
+        if pdf.page_no() == 1:
+            break
+    return _finish(pdf)
+
+
+def _new_pdf(document: Document, plan: TreatmentPlan) -> _PlanPDF:
+    pdf = _PlanPDF(_clean(document.footer[:120]))
+    pdf.set_title(_clean(document.title))
     pdf.set_lang("en")
     pdf.set_creator("Anamnesis")
     if plan.created_at:
         pdf.set_creation_date(plan.created_at)
-
-    # fpdf2 reads fonts from files, so the cached instances are written to a private folder for this document.
-    with tempfile.TemporaryDirectory(prefix="anamnesis-pdf-", ignore_cleanup_errors=True) as folder:
-        for style, weight in _WEIGHTS.items():
-            path = Path(folder) / f"NotoSans-{weight}.ttf"
-            path.write_bytes(_static_font(weight))
-            pdf.add_font(FONT, style, path)
-        try:
-            _write_plan(_Writer(pdf), plan, taxonomy)
-            return bytes(pdf.output())
-        finally:
-            for font in pdf.fonts.values():
-                if hasattr(font, "close"):
-                    font.close()
+    pdf.add_page()
+    return pdf
 
 
-def _write_plan(w: _Writer, plan: TreatmentPlan, taxonomy: Taxonomy) -> None:
-    w.pdf.add_page()
-    w.text(document_title(plan), size=18, bold=True)
-    w.space(1)
-    w.text(status_line(plan), size=11, bold=True)
-    if plan.status != "final":
-        w.text(plan.review_notice, color=_GREY)
-    if any(REPLACEMENT in _clean(text) for text in _strings(plan.model_dump())):
-        w.text(
-            f"Characters this PDF's font cannot show are printed as {REPLACEMENT}; "
-            "the DOCX and JSON exports keep them.",
-            color=_GREY,
-        )
-    w.text(client_details(plan))
-
-    w.heading("Presenting problem")
-    w.paragraphs(plan.presenting_problem)
-    w.heading("Formulation")
-    w.paragraphs(plan.formulation)
-    if plan.diagnoses:
-        w.heading("Diagnoses")
-        w.bullets([d.label + (f" ({d.icd10})" if d.icd10 else "") for d in plan.diagnoses])
-
-    w.heading("Goals and objectives")
-    for goal in plan.goals:
-        w.heading(f"{goal.id}. {goal.description}", level=2)
-        w.labelled("Problem area", taxonomy.area_label(goal.problem_area))
-        if goal.client_words:
-            w.labelled("In the client's words", f"“{goal.client_words}”")
-        w.labelled("Sources", ", ".join(goal.sources) or NOT_SET)
-        if not goal.objectives:
-            w.text("No objectives yet.", color=_GREY)
-        for objective in goal.objectives:
-            w.item(OBJECTIVE_COLUMNS, objective_cells(objective), objective.sources)
-
-    w.heading("Interventions")
-    if not plan.interventions:
-        w.text("None yet.", color=_GREY)
-    for intervention in interventions_in_order(plan):
-        w.item(INTERVENTION_COLUMNS[:-1], intervention_cells(intervention, taxonomy)[:-1], intervention.sources)
-
-    w.heading("Session plan")
-    w.text(sessions_text(plan))
-
-    if plan.safety_plan is not None:
-        w.heading("Safety plan")
-        for field, label in SAFETY_PLAN_STEPS:
-            w.heading(label, level=3)
-            w.bullets(getattr(plan.safety_plan, field))
-
-    w.heading("Progress monitoring")
-    for line in monitoring_lines(plan):
-        w.text(line)
-    w.heading("Discharge criteria")
-    w.bullets(plan.discharge_criteria)
-    if plan.flags:
-        w.heading("Plan check")
-        w.bullets([flag_line(f) for f in plan.flags])
-
-    w.heading("Signatures")
-    for label, value in signature_lines(plan):
-        w.space(2)
-        w.labelled(label, value)
+def _finish(pdf: FPDF) -> bytes:
+    try:
+        return bytes(pdf.output())
+    finally:
+        for font in pdf.fonts.values():
+            if hasattr(font, "close"):
+                font.close()
 
 
 def _clean(text: str) -> str:
@@ -220,15 +209,69 @@ def _strings(value: object) -> Iterator[str]:
 
 
 class _Writer:
-    """The few block types a plan needs, each ending at the left margin on a new line."""
+    """Draws a document's blocks, each ending at the left margin on a new line."""
 
-    def __init__(self, pdf: FPDF) -> None:
+    def __init__(self, pdf: FPDF, body: float = _BODY) -> None:
         self.pdf = pdf
+        self.body = body
+        self.line = body * 0.5
 
-    def space(self, mm: float) -> None:
-        self.pdf.ln(mm)
+    # -- measuring -------------------------------------------------------------------------------------------
 
-    def text(self, text: str, *, size: float = _BODY, bold: bool = False, color: int = 0, indent: float = 0) -> None:
+    def _lines(self, text: str, size: float, bold: bool = False, indent: float = 0) -> int:
+        self.pdf.set_font(FONT, "B" if bold else "", size)
+        lines = self.pdf.multi_cell(self.pdf.epw - indent, size * 0.5, _clean(text), dry_run=True, output="LINES")
+        return max(1, len(lines))
+
+    def _heading_height(self, heading: Heading) -> float:
+        size, space_before = self._heading_style(heading.level)
+        return space_before + self._lines(heading.text, size, bold=True) * size * 0.5 + 1
+
+    def _lead_height(self, blocks: Sequence[Block], start: int) -> float:
+        """The height of what must stay with a heading: the next block's first lines (and, when the next block is
+        a heading too, that heading with its own first lines)."""
+        if start >= len(blocks):
+            return 0
+        block = blocks[start]
+        if isinstance(block, Heading):
+            return self._heading_height(block) + self._lead_height(blocks, start + 1)
+        if isinstance(block, Item):
+            return min(self._item_height(block), _KEEP_WITH_HEADING + self.line)
+        return _KEEP_WITH_HEADING if self.body == _BODY else 3 * self.line
+
+    def _item_height(self, item: Item) -> float:
+        height = 1.5 + self._lines(f"{item.number}  {item.text}", self.body, bold=True) * self.line
+        if item.details:
+            height += self._lines(self._details(item), self.body - 1, indent=6) * (self.body - 1) * 0.5
+        return height
+
+    # -- drawing ---------------------------------------------------------------------------------------------
+
+    def draw(self, blocks: Sequence[Block]) -> None:
+        for position, block in enumerate(blocks):
+            match block:
+                case Heading():
+                    # Never leave a heading alone at the foot of a page: move it to the next one with its text.
+                    if self.pdf.will_page_break(self._heading_height(block) + self._lead_height(blocks, position + 1)):
+                        self.pdf.add_page()
+                    self.heading(block)
+                case Paragraph(text, tone):
+                    self.paragraph(text, tone)
+                case Fields(pairs):
+                    for label, value in pairs:
+                        self.labelled(label, value)
+                    self.pdf.ln(1)
+                case Bullets(items):
+                    self.bullets(items)
+                case Item():
+                    height = self._item_height(block)
+                    if height < _KEEP_TOGETHER and self.pdf.will_page_break(height):
+                        self.pdf.add_page()
+                    self.item(block)
+                case Table(columns, rows):
+                    self.table(columns, rows)
+
+    def text(self, text: str, *, size: float, bold: bool = False, color: int = 0, indent: float = 0) -> None:
         pdf = self.pdf
         pdf.set_font(FONT, "B" if bold else "", size)
         pdf.set_text_color(color)
@@ -236,40 +279,65 @@ class _Writer:
         pdf.multi_cell(pdf.epw - indent, size * 0.5, _clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0)
 
-    def heading(self, text: str, level: int = 1) -> None:
-        # Start a new page rather than leave a heading alone at the bottom of one.
-        if self.pdf.will_page_break(25 if level < 3 else 15):
-            self.pdf.add_page()
-        size, space_before = _HEADINGS[level]
-        self.space(space_before)
-        self.text(text, size=size, bold=True)
-        self.space(1)
+    def page_title(self, title: str) -> None:
+        self.text(title, size=self.body + 8, bold=True)
+        self.pdf.ln(2)
 
-    def paragraphs(self, text: str) -> None:
+    def _heading_style(self, level: int) -> tuple[float, float]:
+        size, space_before = _HEADINGS[level]
+        return size + (self.body - _BODY), space_before
+
+    def heading(self, heading: Heading) -> None:
+        size, space_before = self._heading_style(heading.level)
+        self.pdf.ln(space_before)
+        self.text(heading.text, size=size, bold=True)
+        self.pdf.ln(1)
+
+    def paragraph(self, text: str, tone: str = "body") -> None:
         for line in [line for line in _clean(text).splitlines() if line.strip()] or [NOT_SET]:
-            self.text(line)
-            self.space(1)
+            self.text(
+                line,
+                size=self.body + (1 if tone == "strong" else 0),
+                bold=tone == "strong",
+                color=0 if tone in ("body", "strong") else _GREY,
+            )
+            self.pdf.ln(1)
 
     def labelled(self, label: str, value: str) -> None:
         """A bold label and its value, flowing on as one paragraph."""
         pdf = self.pdf
-        pdf.set_font(FONT, "B", _BODY)
-        pdf.write(_LINE, _clean(f"{label}: "))
-        pdf.set_font(FONT, "", _BODY)
-        pdf.write(_LINE, _clean(value))
-        pdf.ln(_LINE)
+        pdf.set_font(FONT, "B", self.body)
+        pdf.write(self.line, _clean(f"{label}: "))
+        pdf.set_font(FONT, "", self.body)
+        pdf.write(self.line, _clean(value))
+        pdf.ln(self.line)
 
     def bullets(self, items: Sequence[str]) -> None:
         pdf = self.pdf
         for item in items or [NOT_SET]:
-            pdf.set_font(FONT, "", _BODY)
-            pdf.cell(5, _LINE, "•")
-            pdf.multi_cell(pdf.epw - 5, _LINE, _clean(item), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", self.body)
+            pdf.cell(5, self.line, "•")
+            pdf.multi_cell(pdf.epw - 5, self.line, _clean(item), align="L", new_x="LMARGIN", new_y="NEXT")
 
-    def item(self, labels: Sequence[str], cells: Sequence[str], sources: Sequence[str]) -> None:
-        """An objective or intervention: its wording in bold, then each other column as a labelled line."""
-        self.space(1.5)
-        self.text(cells[0], bold=True)
-        details = " · ".join(f"{label}: {value}" for label, value in zip(labels[1:], cells[1:], strict=True))
-        self.text(details, indent=4)
-        self.text(f"Sources: {', '.join(sources) or NOT_SET}", size=8.5, color=_GREY, indent=4)
+    @staticmethod
+    def _details(item: Item) -> str:
+        return " · ".join(f"{label}: {value}" for label, value in item.details)
+
+    def item(self, item: Item) -> None:
+        """An objective or intervention: its number and wording in bold, then its details in a smaller line."""
+        self.pdf.ln(1.5)
+        self.text(f"{item.number}  {item.text}", size=self.body, bold=True)
+        if item.details:
+            self.text(self._details(item), size=self.body - 1, color=_GREY, indent=6)
+
+    def table(self, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+        pdf = self.pdf
+        pdf.set_font(FONT, "", self.body - 1.5)
+        widths = (22, 88, 66) if len(columns) == 3 else None
+        with pdf.table(
+            col_widths=widths, text_align="LEFT", line_height=(self.body - 1.5) * 0.5, markdown=False
+        ) as table:
+            for values in (columns, *rows):
+                row = table.row()
+                for value in values:
+                    row.cell(_clean(value))

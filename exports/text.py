@@ -1,135 +1,123 @@
-"""JSON and Markdown exports of a treatment plan."""
+"""JSON and Markdown exports of a treatment plan, and the Markdown escaping the FHIR notes share."""
 
 from __future__ import annotations
 
 import json
 import re
 
-from knowledge.models import Taxonomy
+from exports.document import (
+    NOT_SET,
+    Block,
+    Bullets,
+    ExportContext,
+    Fields,
+    Heading,
+    Item,
+    Paragraph,
+    Table,
+    plan_document,
+)
 from records.plan import TreatmentPlan
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=])", re.M)
-_MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.M)
+# Markdown turns text into markup only in a few shapes. Escaping just those keeps hostile text literal (no HTML,
+# links, images, emphasis or headings) while ordinary clinical text — "[to complete]", "~2 months", "g1-o2",
+# "PHQ-9 19 → 9" — reaches the reader without a single backslash.
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # a backslash would escape the punctuation after it
+_HTML = re.compile(r"<(?=[A-Za-z/!?])")  # a tag, comment, declaration or autolink
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # "&lt;" would show as "<"
+_LINK = re.compile(r"\](?=[(\[:])")  # [text](url), ![alt](src), [text][ref], and "[ref]: url" definitions
+_LINE_START = re.compile(
+    r"^([ \t]{0,3})(#{1,6}(?=[ \t]|$)|>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)|[-=_*]{3,}[ \t]*$)", re.M
+)
 
 
-def md(text: str) -> str:
-    """Escape text so a Markdown renderer shows it literally (no links, images, HTML, emphasis or headings),
-    while the raw file stays readable."""
-    text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_NUMBERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\1\\\2", text))
+_DELIMITER_RUN = re.compile(r"([*_~`])\1*")
 
 
-def to_json(plan: TreatmentPlan) -> bytes:
-    """The plan as JSON (the schema of `TreatmentPlan`), UTF-8."""
-    return json.dumps(plan.model_dump(mode="json"), indent=2, ensure_ascii=False).encode("utf-8")
+def _escape_delimiters(text: str) -> str:
+    """Escape runs of `*`, `_`, `~` and backticks that could open or close emphasis, strikethrough or code: only
+    when the character occurs at least twice (a lone one never pairs), and only runs touching text on a side
+    (a run with spaces on both sides, like a signature line, is literal); underscores inside words never count."""
+
+    def escaped(match: re.Match) -> str:
+        char, run = match.group(1), match.group(0)
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if text.count(char) < 2 or (before.isspace() and after.isspace()):
+            return run
+        if char == "_" and before.isalnum() and after.isalnum():
+            return run
+        return "".join("\\" + c for c in run)
+
+    return _DELIMITER_RUN.sub(escaped, text)
 
 
-def to_markdown(plan: TreatmentPlan, taxonomy: Taxonomy) -> bytes:
-    """A readable Markdown document of the plan, every clinician/library/model string escaped."""
-    lines = [f"# Treatment plan — {md(plan.client.alias)}", ""]
-    status = "FINAL" if plan.status == "final" else "DRAFT — for clinician review"
-    lines += [f"**Status:** {status} · version {plan.version}", ""]
-    if plan.status != "final":
-        lines += [f"> {md(plan.review_notice)}", ""]
-    details = [f"Alias: {md(plan.client.alias)}"]
-    if plan.client.age is not None:
-        details.append(f"Age: {plan.client.age}")
-    if plan.client.pronouns:
-        details.append(f"Pronouns: {md(plan.client.pronouns)}")
-    lines += [" · ".join(details), ""]
-    lines += ["## Presenting problem", "", *_paragraphs(plan.presenting_problem), ""]
-    lines += ["## Formulation", "", *_paragraphs(plan.formulation), ""]
-    if plan.diagnoses:
-        lines += ["## Diagnoses", ""]
-        lines += [f"- {md(d.label)}" + (f" ({md(d.icd10)})" if d.icd10 else "") for d in plan.diagnoses]
-        lines.append("")
-    lines += ["## Goals and objectives", ""]
-    for goal in plan.goals:
-        lines += [f"### {md(goal.id)}. {md(goal.description)}", ""]
-        lines.append(f"Problem area: {md(taxonomy.area_label(goal.problem_area))}  ")
-        if goal.client_words:
-            lines.append(f"In the client's words: “{md(goal.client_words)}”  ")
-        lines += [f"Sources: {md(', '.join(goal.sources))}", ""]
-        lines += [
-            "| Objective | Measure | Baseline | Target | Target date | Status | Sources |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for o in goal.objectives:
-            cells = [
-                f"{o.id}. {o.description}",
-                o.measure or "",
-                o.baseline or "",
-                o.target or "",
-                o.target_date.isoformat() if o.target_date else "",
-                o.status,
-                ", ".join(o.sources),
-            ]
-            lines.append("| " + " | ".join(md(c).replace("\n", " ") for c in cells) + " |")
-        lines.append("")
-    lines += ["## Interventions", ""]
-    for category in sorted({i.category for i in plan.interventions}):
-        lines += [f"### {md(taxonomy.category_label(category))}", ""]
-        for i in plan.interventions:
-            if i.category != category:
-                continue
-            modality = taxonomy.modality_label(i.modality) if i.modality else "any modality"
-            lines.append(
-                f"- **{md(i.id)}** {md(i.description)} — *{md(i.frequency or 'frequency not set')}*; "
-                f"{md(modality)}; for {md(', '.join(i.objective_ids) or 'all objectives')}; "
-                f"sources: {md(', '.join(i.sources))}"
-            )
-        lines.append("")
-    s = plan.session_plan
-    lines += [
-        "## Sessions",
-        "",
-        md(
-            ", ".join(
-                v for v in (s.frequency, f"{s.duration_minutes} minutes" if s.duration_minutes else None, s.format) if v
-            )
-            or "Not set."
-        ),
-        "",
-    ]
-    if plan.safety_plan is not None:
-        lines += ["## Safety plan", ""]
-        for title, items in (
-            ("Warning signs", plan.safety_plan.warning_signs),
-            ("Internal coping strategies", plan.safety_plan.internal_coping),
-            ("People and places for distraction", plan.safety_plan.social_distraction),
-            ("People to ask for help", plan.safety_plan.people_to_ask_for_help),
-            ("Professionals and agencies", plan.safety_plan.professionals_and_agencies),
-            ("Making the environment safe", plan.safety_plan.means_safety),
-        ):
-            lines += [f"**{title}**", "", *[f"- {md(item)}" for item in items], ""]
-    pm = plan.progress_monitoring
-    lines += ["## Progress monitoring", ""]
-    lines.append(f"Measures: {md(', '.join(pm.measures) or 'none named')}  ")
-    next_review = pm.next_review_date.isoformat() if pm.next_review_date else "not scheduled"
-    lines.append(f"Review every {pm.review_interval_days or '—'} days; next review {next_review}.")
-    lines += ["", "## Discharge criteria", "", *[f"- {md(c)}" for c in plan.discharge_criteria], ""]
-    if plan.flags:
-        lines += ["## Plan check", "", *[f"- {f.severity}: {md(f.message)}" for f in plan.flags], ""]
-    lines += ["## Signatures", ""]
-    if plan.signature:
-        sig = plan.signature
-        lines.append(
-            f"Clinician: {md(sig.clinician_name)}, {md(sig.credentials)} — signed {sig.signed_on.isoformat()}  "
-        )
-        lines.append(
-            "The client participated in developing this plan."
-            if sig.client_participated
-            else "Client participation not attested."
-        )
-    else:
-        lines += [
-            "Clinician: ______________________  Credentials: ________  Date: __________",
-            "",
-            "Client: ______________________  Date: __________",
-        ]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def md(text: str, *, inline: bool = False) -> str:
+    """`text` made safe for a Markdown reader: shown literally, with a backslash only where markup would form.
+
+    `inline`: the text follows something on its line (a label), so its start cannot begin a block."""
+    text = _BACKSLASH.sub(r"\\\\", text)
+    text = _HTML.sub(r"\\<", text)
+    text = _ENTITY.sub(r"\\&", text)
+    text = _LINK.sub(r"\\]", text)
+    text = _escape_delimiters(text)
+    if inline:
+        head, newline, rest = text.partition("\n")
+        return head + newline + _LINE_START.sub(_escape_line_start, rest)
+    return _LINE_START.sub(_escape_line_start, text)
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [md(line) + "  " for line in text.splitlines() if line.strip()] or ["—"]
+def _escape_line_start(match: re.Match) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():  # "1." starts a list; "1\." does not
+        return f"{indent}{marker[:-1]}\\{marker[-1]}"
+    return f"{indent}\\{marker}"
+
+
+def _cell(text: str) -> str:
+    return md(" ".join(text.split())).replace("|", "\\|")
+
+
+def to_json(plan: TreatmentPlan, context: ExportContext | None = None) -> bytes:
+    """The plan as JSON (the schema of `TreatmentPlan`, library ids kept as data), UTF-8. The plan check's
+    findings are left out: they are the editor's, not part of the document."""
+    data = plan.model_dump(mode="json", exclude={"flags"})
+    return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def to_markdown(plan: TreatmentPlan, context: ExportContext) -> bytes:
+    """A readable Markdown document of the plan (the same blocks as the DOCX and PDF)."""
+    document = plan_document(plan, context)
+    lines = [f"# {md(document.title)}", ""]
+    for block in document.blocks:
+        lines += _markdown(block)
+    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+def _markdown(block: Block) -> list[str]:
+    match block:
+        case Heading(text, level):
+            return [f"{'#' * (level + 1)} {md(text).rstrip('#')}", ""]
+        case Paragraph(text, "strong"):
+            return [f"**{md(text)}**", ""]
+        case Paragraph(text, "notice"):
+            return [f"> {md(text)}", ""]
+        case Paragraph(text, "muted"):
+            return [f"*{md(text)}*", ""]
+        case Paragraph(text, _):
+            return [md(text), ""]
+        case Fields(pairs):
+            # Two trailing spaces: a hard line break, so each fact keeps its own line.
+            return [f"**{md(label)}:** {md(value, inline=True)}  " for label, value in pairs] + [""]
+        case Bullets(items):
+            return [f"- {md(' '.join(item.split()))}" for item in items or (NOT_SET,)] + [""]
+        case Item(number, text, details):
+            lines = [f"**{md(number)}** {md(' '.join(text.split()), inline=True)}  "]
+            if details:
+                lines.append(" · ".join(f"{md(label)}: {md(value, inline=True)}" for label, value in details))
+            return [*lines, ""]
+        case Table(columns, rows):
+            lines = ["| " + " | ".join(_cell(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+            lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+            return [*lines, ""]
+    raise TypeError(f"unknown block {block!r}")  # pragma: no cover

@@ -100,17 +100,20 @@ def cli_intake(library_data_dir, tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("fmt", ["json", "md", "docx", "pdf", "fhir"])
+@pytest.mark.parametrize("fmt", ["json", "md", "docx", "pdf", "fhir", "safety-plan"])
 def test_cli_draft_every_format(cli_intake, library_data_dir, monkeypatch, tmp_path, fmt):
-    """`cli.py draft --intake FILE --format F --out PATH` writes a readable plan in each format."""
+    """`cli.py draft --intake FILE --format F --out PATH` writes a readable plan in each format, with the practice
+    line from settings."""
     import io
 
     monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
+    monkeypatch.setenv("ANAMNESIS_PRACTICE", "Riverside Counselling")
     get_settings.cache_clear()
     out = tmp_path / f"plan.{fmt}"
     result = CliRunner().invoke(app, ["draft", "--intake", str(cli_intake), "--format", fmt, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "0 lint errors" in result.output and "composer: offline" in result.output
+    assert "items to complete before signing" in result.output
     data = out.read_bytes()
     if fmt == "json":
         from records.plan import TreatmentPlan
@@ -119,15 +122,20 @@ def test_cli_draft_every_format(cli_intake, library_data_dir, monkeypatch, tmp_p
         assert plan.safety_plan is not None and plan.goals[0].problem_area in {"self-harm", "suicidality"}
     elif fmt == "md":
         assert data.decode().startswith("# Treatment plan") and "Safety plan" in data.decode()
+        assert "*Riverside Counselling*" in data.decode()
     elif fmt == "docx":
         import docx
 
         assert any(p.text == "Safety plan" for p in docx.Document(io.BytesIO(data)).paragraphs)
-    elif fmt == "pdf":
+    elif fmt in ("pdf", "safety-plan"):
         import pypdf
 
-        text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
-        assert "Safety plan" in text and "DRAFT" in text
+        pages = pypdf.PdfReader(io.BytesIO(data)).pages
+        text = "\n".join(page.extract_text() for page in pages)
+        if fmt == "pdf":
+            assert "Safety plan" in text and "DRAFT" in text and "Riverside Counselling" in text
+        else:
+            assert len(pages) == 1 and text.startswith("My safety plan") and "Step 6" in text
     else:
         from fhir.resources.R4B.bundle import Bundle
 

@@ -17,6 +17,7 @@ from chains.llm_draft import draft_plan, has_markup, prompt_entries
 from chains.replay import replay_intake
 from config import Settings
 from exports import FORMATS, render
+from exports.document import ExportContext
 from knowledge.models import Kind
 from records.models import IntakeRecord
 from records.plans import PlanService
@@ -280,8 +281,9 @@ class TestWithFakeModel:
         client = store.create_client("S.U.")
         saved = PlanService(store).save_draft(client.id, plan, "Drafted")
         assert PlanService(store).load(client.id).formulation == saved.formulation
+        context = ExportContext(library.taxonomy, library.by_id)
         for key in FORMATS:
-            assert render(saved, library.taxonomy, key)
+            assert render(saved, context, key)
 
     def test_prompt_injection_adds_no_links(self, record, library_index, library):
         """An injected instruction in the notes, even if the model obeys it, puts no link in the plan."""

@@ -9,6 +9,7 @@ import pytest
 from chains.draft import build_draft_chain
 from chains.intake import IntakeContext
 from chains.replay import replay_intake
+from exports.document import ExportContext
 from knowledge.models import Taxonomy
 from records.models import ClientInfo
 from records.plan import (
@@ -37,10 +38,14 @@ HOSTILE = (
 )
 #: What an export shows: a DOCX cannot store the NUL, so every format drops it; the surrogate shows as U+FFFD.
 HOSTILE_SHOWN = HOSTILE.replace("\x00", "").replace("\ud800", "\ufffd")
+#: A plan-check finding, which no export may show.
+LINT_TEXT = "Plan check <b>finding</b>: goal needs words"
 #: Chinese, which Noto Sans has no glyphs for.
 CJK = "我想好起来"
 #: 5,000 characters ending in a 300-character token with no space to break at.
 LONG_FORMULATION = ("Avoidance keeps the fear alive & <b>unchallenged</b>; " * 100)[:4699] + " " + "x" * 300
+PRACTICE = "Riverside Counselling · 12 Mill Lane, Leeds · 0113 496 0000"
+CLINICIAN = "Dr Ana Ortiz, PsyD"
 SIGNATURE = Signature(
     clinician_name="Dr Ana Ortiz", credentials="PsyD, LP", signed_on=date(2026, 12, 1), client_participated=True
 )
@@ -50,6 +55,18 @@ SIGNATURE = Signature(
 def taxonomy(library) -> Taxonomy:
     """The real library's vocabulary."""
     return library.taxonomy
+
+
+@pytest.fixture(scope="session")
+def context(library) -> ExportContext:
+    """What the app gives the exporters: the real library, and a practice and clinician from settings."""
+    return ExportContext(library.taxonomy, library.by_id, practice=PRACTICE, clinician=CLINICIAN)
+
+
+@pytest.fixture(scope="session")
+def bare_context(library) -> ExportContext:
+    """An install that configured no practice or clinician line."""
+    return ExportContext(library.taxonomy, library.by_id)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +80,8 @@ def drafted_plan(library_index, library) -> TreatmentPlan:
 
 @pytest.fixture(scope="session")
 def final_plan(drafted_plan) -> TreatmentPlan:
-    """The drafted plan, with a diagnosis the clinician added, saved as version 3 and signed."""
+    """The drafted plan, with a diagnosis the clinician added, saved as version 3 and signed (a test double: the
+    blanks the draft left are not filled, which `PlanService.finalize` would refuse)."""
     return drafted_plan.model_copy(
         update={
             "status": "final",
@@ -123,5 +141,5 @@ def hostile_plan() -> TreatmentPlan:
         session_plan=PlanSessions(frequency="weekly", duration_minutes=50, format="telehealth"),
         progress_monitoring=ProgressMonitoring(measures=["PHQ-9"], review_interval_days=90),
         discharge_criteria=[HOSTILE],
-        flags=[Flag(code="check", severity="warning", message="<b>check</b> & fix", path="goals[0]")],
+        flags=[Flag(code="check", severity="warning", message=LINT_TEXT, path="goals[0]")],
     )

@@ -8,9 +8,9 @@ import zipfile
 import docx
 import pytest
 
-from exports import INTERVENTION_COLUMNS, OBJECTIVE_COLUMNS, SAFETY_PLAN_STEPS
 from exports.docx import to_docx
-from tests.exports.conftest import CJK, HOSTILE_SHOWN, LONG_FORMULATION
+from records.plan import SAFETY_PLAN_STEPS, safety_step_title
+from tests.exports.conftest import CJK, HOSTILE_SHOWN, LINT_TEXT, LONG_FORMULATION, PRACTICE
 
 
 def read(data: bytes) -> docx.document.Document:
@@ -31,128 +31,103 @@ def lines(doc) -> list[str]:
     return texts
 
 
-def cells(table) -> list[list[str]]:
-    """A table as rows of cell text."""
-    return [[cell.text for cell in row.cells] for row in table.rows]
-
-
 @pytest.fixture(scope="module")
-def drafted_doc(drafted_plan, taxonomy):
+def drafted_doc(drafted_plan, context):
     """The drafted plan's DOCX, parsed."""
-    return read(to_docx(drafted_plan, taxonomy))
+    return read(to_docx(drafted_plan, context))
 
 
-def test_sections_follow_the_markdown_order(drafted_doc, drafted_plan):
-    """Title, status and every section heading appear in the Markdown export's order; goals are sub-headings."""
-    assert drafted_doc.paragraphs[0].style.name == "Title"
-    assert drafted_doc.paragraphs[0].text == "Treatment plan — Sky"
+def test_header_facts_then_sections_in_order(drafted_doc, drafted_plan):
+    """Title, practice, status and the header facts come first; then the sections, goals as sub-headings."""
+    paragraphs = [p.text for p in drafted_doc.paragraphs]
+    assert drafted_doc.paragraphs[0].style.name == "Title" and paragraphs[0] == "Treatment plan — Sky"
+    assert paragraphs[1:4] == [PRACTICE, "DRAFT — for clinician review · version 1", drafted_plan.review_notice]
+    start = drafted_plan.session_plan.start_date.isoformat()
+    assert paragraphs[4:7] == ["Client: Sky, age 20, she/they", "Clinician: Dr Ana Ortiz, PsyD", f"Start date: {start}"]
+    assert paragraphs[9] == "Diagnoses: None recorded"
     assert headings(drafted_doc, 1) == [
         "Presenting problem",
         "Formulation",
-        "Goals and objectives",
-        "Interventions",
-        "Session plan",
+        "Goals, objectives and interventions",
         "Safety plan",
         "Progress monitoring",
         "Discharge criteria",
         "Signatures",
+        "Sources",
     ]
-    assert headings(drafted_doc, 2) == [f"{g.id}. {g.description}" for g in drafted_plan.goals]
+    assert headings(drafted_doc, 2) == [f"Goal {n}. {g.description}" for n, g in enumerate(drafted_plan.goals, 1)]
+    assert all(p.paragraph_format.keep_with_next for p in drafted_doc.paragraphs if p.style.name.startswith("Heading"))
+
+
+def test_objectives_and_interventions_under_each_goal(drafted_doc, drafted_plan):
+    """Under each goal: its objectives numbered 1.1, 1.2… with their details, then the interventions serving it."""
     text = lines(drafted_doc)
-    assert drafted_plan.formulation.splitlines()[0] in text
-    assert "Alias: Sky · Age: 20 · Pronouns: she/they" in text
+    for n, goal in enumerate(drafted_plan.goals, start=1):
+        start = text.index(f"Goal {n}. {goal.description}")
+        objective = goal.objectives[0]
+        position = text.index(f"{n}.1  {objective.description}", start)
+        assert text[position + 1].startswith(f"Measure: {objective.measure}" if objective.measure else "Target date")
+    assert text.count("Interventions") == len(drafted_plan.goals)
+    for number, intervention in enumerate(drafted_plan.interventions, start=1):
+        assert text.count(f"{number}  {intervention.description}") == 1
 
 
-def test_objectives_table_per_goal(drafted_doc, drafted_plan, taxonomy):
-    """Each goal has a table whose rows are its objectives with measure, target date and status."""
-    goal_tables = drafted_doc.tables[: len(drafted_plan.goals)]
-    for goal, table in zip(drafted_plan.goals, goal_tables, strict=True):
-        rows = cells(table)
-        assert tuple(rows[0]) == OBJECTIVE_COLUMNS
-        assert len(rows) == len(goal.objectives) + 1
-        for row, objective in zip(rows[1:], goal.objectives, strict=True):
-            assert row[0].startswith(f"{objective.id}. {objective.description}")
-            assert f"Sources: {', '.join(objective.sources)}" in row[0]
-            assert row[4] == objective.target_date.isoformat()
-            assert row[5] == objective.status
-    text = lines(drafted_doc)
-    for goal in drafted_plan.goals:
-        assert f"Problem area: {taxonomy.area_label(goal.problem_area)}" in text
-        assert f"Sources: {', '.join(goal.sources)}" in text
-    assert any(f"In the client's words: “{drafted_plan.goals[0].client_words}”" == t for t in text)
-
-
-def test_interventions_table(drafted_doc, drafted_plan, taxonomy):
-    """One row per intervention with its modality, category, frequency, objectives and sources."""
-    rows = cells(drafted_doc.tables[-1])
-    assert tuple(rows[0]) == INTERVENTION_COLUMNS
-    by_id = {row[0].split(".", 1)[0]: row for row in rows[1:]}
-    assert set(by_id) == {i.id for i in drafted_plan.interventions}
-    for i in drafted_plan.interventions:
-        row = by_id[i.id]
-        assert row[0] == f"{i.id}. {i.description}"
-        assert row[1] == (taxonomy.modality_label(i.modality) if i.modality else "Any modality")
-        assert row[2] == taxonomy.category_label(i.category)
-        assert row[3:] == [i.frequency, ", ".join(i.objective_ids), ", ".join(i.sources)]
+def test_sources_table_and_no_ids_elsewhere(drafted_doc, drafted_plan):
+    """Library ids appear only in the Sources table, one row per citation, with the entry's wording."""
+    (table,) = drafted_doc.tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Item", "Library entry", "Id"]
+    assert {row[2] for row in rows[1:]} == set(drafted_plan.source_ids())
+    body = " ".join(p.text for p in drafted_doc.paragraphs)
+    assert not [source for source in drafted_plan.source_ids() if source in body]
 
 
 def test_safety_plan_has_the_six_steps(drafted_doc, drafted_plan):
     """The safety plan lists the six Stanley–Brown steps with the plan's items under them."""
-    assert headings(drafted_doc, 3) == [label for _, label in SAFETY_PLAN_STEPS]
+    step_titles = [safety_step_title(step) for step in SAFETY_PLAN_STEPS]
+    assert [h for h in headings(drafted_doc, 3) if h.startswith("Step")] == step_titles
     bullets = [p.text for p in drafted_doc.paragraphs if p.style.name == "List Bullet"]
     for item in drafted_plan.safety_plan.professionals_and_agencies + drafted_plan.safety_plan.means_safety:
         assert item in bullets
 
 
-def test_draft_status_and_blank_signature_lines(drafted_doc, drafted_plan):
-    """A draft says so (with the review notice, and on every page's footer) and leaves signature lines blank."""
-    status = drafted_doc.paragraphs[1]
-    assert status.text == "DRAFT — for clinician review · version 1" and status.runs[0].bold
+def test_draft_leaves_signature_lines_blank(drafted_doc):
+    """A draft says so on every page's footer and leaves the signature lines to fill by hand."""
     text = lines(drafted_doc)
-    assert drafted_plan.review_notice in text
     assert "DRAFT" in drafted_doc.sections[0].footer.paragraphs[0].text
-    for label in ("Clinician signature", "Name", "Credentials", "Date"):
+    for label in ("Clinician signature", "Name and credentials", "Date"):
         assert f"{label}: ______________________" in text
     assert "Client participation: [ ] The client participated in developing this plan." in text
 
 
-def test_final_plan_is_signed(final_plan, taxonomy):
+def test_final_plan_is_signed(final_plan, context):
     """A final plan shows FINAL with the signer, fills the signature lines and drops the review notice."""
-    doc = read(to_docx(final_plan, taxonomy))
+    doc = read(to_docx(final_plan, context))
     text = lines(doc)
-    assert text[1] == "FINAL · version 3 · signed by Dr Ana Ortiz, PsyD, LP on 2026-12-01"
+    assert text[2] == "FINAL · version 3 · signed by Dr Ana Ortiz, PsyD, LP on 2026-12-01"
     assert final_plan.review_notice not in text
-    assert "Clinician signature: Signed by Dr Ana Ortiz on 2026-12-01" in text
-    assert {"Name: Dr Ana Ortiz", "Credentials: PsyD, LP", "Date: 2026-12-01"} <= set(text)
+    assert "Clinician: Dr Ana Ortiz, PsyD, LP" in text and "Diagnoses: F60.3 Borderline personality disorder" in text
+    assert "Clinician signature: Signed electronically by Dr Ana Ortiz on 2026-12-01" in text
     assert "Client participation: The client participated in developing this plan." in text
-    assert "Diagnoses" in headings(doc, 1) and "Borderline personality disorder (F60.3)" in text
     assert "FINAL" in doc.sections[0].footer.paragraphs[0].text
 
 
-def test_hostile_text_is_literal(hostile_plan, taxonomy):
-    """Markup, links and non-Latin text are plain runs; control characters are dropped; nothing is cut."""
-    data = to_docx(hostile_plan, taxonomy)
+def test_hostile_text_is_literal(hostile_plan, context):
+    """Markup, links and non-Latin text are plain runs; control characters are dropped; nothing is cut; the plan
+    check's findings are not in the document."""
+    data = to_docx(hostile_plan, context)
     doc = read(data)
     text = lines(doc)
-    assert f"g1. {HOSTILE_SHOWN}" in headings(doc, 2)
-    assert f"g1-o1. {HOSTILE_SHOWN}" in cells(doc.tables[0])[1][0]
-    assert cells(doc.tables[0])[1][1:5] == ["<PHQ-9> & co", "19", "9 & below", "2027-03-01"]
-    assert cells(doc.tables[0])[2][0] == "g1-o2. Keep a mood log\nwith a bell and a\ttab."
+    assert f"Goal 1. {HOSTILE_SHOWN}" in headings(doc, 2)
+    assert f"1.1  {HOSTILE_SHOWN}" in text
+    assert "Measure: <PHQ-9> & co · Baseline: 19 · Target: 9 & below · Target date: 2027-03-01" in " ".join(text)
+    assert "1.2  Keep a mood log\nwith a bell and a\ttab." in text
     assert f"In the client's words: “{CJK} & <i>well</i>”" in text
     assert LONG_FORMULATION in text
     assert f"Line two {HOSTILE_SHOWN}" in text
     assert "Problem area: not-a-known-area" in text
-    assert "Plan check" in headings(doc, 1) and "warning: <b>check</b> & fix (goals[0])" in text
-    assert "Safety plan" not in headings(doc, 1)
-    assert "No objectives yet." in text
+    assert "Safety plan" not in headings(doc, 1) and "No objectives yet." in text
+    assert not [t for t in text if LINT_TEXT in t or "Plan check" in t]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in xml and "<script>" not in xml
-    assert "\x00" not in xml and "hyperlink" not in xml
-
-
-def test_metadata_names_only_the_alias(drafted_doc):
-    """Core properties carry the title and nothing of python-docx's template or anyone's name."""
-    props = drafted_doc.core_properties
-    assert props.title == "Treatment plan — Sky"
-    assert props.author == props.comments == props.last_modified_by == ""

@@ -13,7 +13,7 @@ from exports import FORMATS, filename, render
 from exports.fhir import LIBRARY_URN, to_fhir
 from exports.text import md
 from records.models import ClientInfo
-from tests.exports.conftest import HOSTILE_SHOWN
+from tests.exports.conftest import HOSTILE_SHOWN, PRACTICE
 
 
 def resources(data: bytes, kind: str) -> list[dict]:
@@ -22,19 +22,19 @@ def resources(data: bytes, kind: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("fixture", ["drafted_plan", "final_plan", "hostile_plan"])
-def test_bundle_is_valid_r4(fixture, request, taxonomy):
+def test_bundle_is_valid_r4(fixture, request, context):
     """Every plan exports as a valid collection Bundle: one CarePlan, then one Goal per plan goal."""
     plan = request.getfixturevalue(fixture)
-    bundle = Bundle.model_validate_json(to_fhir(plan, taxonomy))
+    bundle = Bundle.model_validate_json(to_fhir(plan, context))
     assert bundle.type == "collection"
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
     assert kinds == ["CarePlan"] + ["Goal"] * len(plan.goals)
     assert all(e.fullUrl == f"urn:uuid:{e.resource.id}" for e in bundle.entry)
 
 
-def test_goals_and_targets(drafted_plan, taxonomy):
+def test_goals_and_targets(drafted_plan, context, taxonomy):
     """Each Goal carries the clinical wording, its problem area, and one target per objective with its due date."""
-    data = to_fhir(drafted_plan, taxonomy)
+    data = to_fhir(drafted_plan, context)
     goals = resources(data, "Goal")
     for plan_goal, goal in zip(drafted_plan.goals, goals, strict=True):
         assert goal["lifecycleStatus"] == "proposed"
@@ -45,15 +45,17 @@ def test_goals_and_targets(drafted_plan, taxonomy):
             assert target["dueDate"] == objective.target_date.isoformat()
             assert target.get("detailString") == objective.target
             assert target["measure"]["text"] == (objective.measure or objective.description)
+    for number, (plan_goal, goal) in enumerate(zip(drafted_plan.goals, goals, strict=True), start=1):
         notes = [n["text"] for n in goal["note"]]
         assert notes[0] == f"In the client's words: “{plan_goal.client_words}”"
-        assert any(n.startswith(f"Objective {plan_goal.objectives[0].id}: ") for n in notes)
-        assert f"Sources (Anamnesis library): {', '.join(plan_goal.sources)}" in notes
+        first = plan_goal.objectives[0]
+        assert notes[1].startswith(f"Objective {number}.1: {first.description} (")
+        assert not [n for n in notes for s in plan_goal.sources if s in n]  # ids are data (instantiatesUri)
 
 
-def test_care_plan_references_resolve(drafted_plan, taxonomy):
+def test_care_plan_references_resolve(drafted_plan, context):
     """CarePlan.goal and every activity's goals point at Goal entries; one activity per intervention."""
-    data = to_fhir(drafted_plan, taxonomy)
+    data = to_fhir(drafted_plan, context)
     urls = {e["fullUrl"]: e["resource"]["resourceType"] for e in json.loads(data)["entry"]}
     (care_plan,) = resources(data, "CarePlan")
     goal_urls = [ref["reference"] for ref in care_plan["goal"]]
@@ -72,48 +74,54 @@ def test_care_plan_references_resolve(drafted_plan, taxonomy):
         assert served == {ref["reference"] for ref in detail["goal"]}
 
 
-def test_draft_and_final_status(drafted_plan, final_plan, taxonomy):
-    """A draft is a draft CarePlan with proposed goals and the review notice; a final one is active and authored."""
-    (draft,) = resources(to_fhir(drafted_plan, taxonomy), "CarePlan")
+def test_draft_and_final_status(drafted_plan, final_plan, context):
+    """A draft is a draft CarePlan with proposed goals and the review notice; a final one is active and authored.
+    Both carry the practice, clinician, start date and sessions, and their notes read without escapes."""
+    (draft,) = resources(to_fhir(drafted_plan, context), "CarePlan")
     assert draft["status"] == "draft" and draft["intent"] == "plan" and "author" not in draft
-    assert draft["note"][0]["text"] == md(drafted_plan.review_notice)
+    notes = [n["text"] for n in draft["note"]]
+    assert notes[:3] == [drafted_plan.review_notice, f"Practice: {PRACTICE}", "Clinician: Dr Ana Ortiz, PsyD"]
+    assert draft["period"] == {"start": drafted_plan.session_plan.start_date.isoformat()}
     assert draft["description"] == drafted_plan.presenting_problem
-    assert any(n["text"].startswith("Safety plan (Stanley–Brown):") for n in draft["note"])
+    assert any(n.startswith("Sessions: weekly, 60 minutes; 24 sessions planned") for n in notes)
+    safety = next(n for n in notes if n.startswith("Safety plan (Stanley–Brown):"))
+    assert "Step 1 — Warning signs: [to complete]" in safety
+    assert not [n for n in notes if "\\" in n]
 
-    data = to_fhir(final_plan, taxonomy)
+    data = to_fhir(final_plan, context)
     (final,) = resources(data, "CarePlan")
     assert final["status"] == "active"
     assert final["author"] == {"display": "Dr Ana Ortiz, PsyD, LP"}
     assert final["created"] == "2026-12-01T15:30:00+00:00"
-    assert final["addresses"] == [{"display": "Borderline personality disorder (F60.3)"}]
+    assert final["addresses"] == [{"display": "F60.3 Borderline personality disorder"}]
     assert final["instantiatesUri"] == [LIBRARY_URN + s for s in final_plan.source_ids()]
     assert all(n["text"] != final_plan.review_notice for n in final["note"])
     assert {"text": "The client participated in developing this plan."} in final["note"]
     assert {g["lifecycleStatus"] for g in resources(data, "Goal")} == {"active"}
 
 
-def test_client_appears_only_as_alias(final_plan, taxonomy):
+def test_client_appears_only_as_alias(final_plan, bare_context):
     """Every subject is a display-only reference to the alias; the age and pronouns never leave the app."""
-    data = to_fhir(final_plan, taxonomy)
+    data = to_fhir(final_plan, bare_context)
     for resource in resources(data, "CarePlan") + resources(data, "Goal"):
         assert resource["subject"] == {"display": "Sky"}
         assert "identifier" not in resource
     assert b"she/they" not in data
 
 
-def test_ids_are_stable_per_version(drafted_plan, taxonomy):
+def test_ids_are_stable_per_version(drafted_plan, context):
     """Re-exporting a version gives identical bytes; the next version gets new resource ids."""
-    first = to_fhir(drafted_plan, taxonomy)
-    assert to_fhir(drafted_plan, taxonomy) == first
-    next_version = to_fhir(drafted_plan.model_copy(update={"version": 2}), taxonomy)
+    first = to_fhir(drafted_plan, context)
+    assert to_fhir(drafted_plan, context) == first
+    next_version = to_fhir(drafted_plan.model_copy(update={"version": 2}), context)
     assert {e["fullUrl"] for e in json.loads(first)["entry"]}.isdisjoint(
         e["fullUrl"] for e in json.loads(next_version)["entry"]
     )
 
 
-def test_hostile_text(hostile_plan, taxonomy):
+def test_hostile_text(hostile_plan, context):
     """Plain strings keep the text as typed (minus control characters); markdown notes are escaped."""
-    data = to_fhir(hostile_plan, taxonomy)
+    data = to_fhir(hostile_plan, context)
     (care_plan,) = resources(data, "CarePlan")
     goal = resources(data, "Goal")[0]
     assert goal["description"]["text"] == HOSTILE_SHOWN
@@ -126,8 +134,9 @@ def test_hostile_text(hostile_plan, taxonomy):
     assert "\\u0000" not in data.decode("utf-8")
     assert LIBRARY_URN + "evil%20source" in care_plan["instantiatesUri"]
     notes = [n["text"] for n in care_plan["note"] + goal["note"]]
-    assert not any("<script>" in n or "![x]" in n for n in notes)
-    assert any("\\<script\\>alert(1)\\</script\\>" in n and "!\\[x\\]" in n for n in notes)
+    assert not any(re.search(r"(?<!\\)<script>", n) or "![x]" in n for n in notes)
+    assert any(md(HOSTILE_SHOWN, inline=True) in n for n in notes)
+    assert any("\\<script>alert(1)\\</script>" in n and "![x\\](http" in n for n in notes)
     # An empty goal has neither target nor note: FHIR forbids empty lists.
     assert "target" not in resources(data, "Goal")[1] and "note" not in resources(data, "Goal")[1]
 
@@ -135,13 +144,13 @@ def test_hostile_text(hostile_plan, taxonomy):
 # ---- Registry (exports/__init__.py) --------------------------------------------------------------------------
 
 
-def test_every_format_renders(drafted_plan, taxonomy):
+def test_every_format_renders(drafted_plan, context):
     """Each registered format renders the plan to non-empty bytes of the right kind."""
-    assert set(FORMATS) == {"md", "json", "docx", "pdf", "fhir"}
-    out = {key: render(drafted_plan, taxonomy, key) for key in FORMATS}
+    assert set(FORMATS) == {"md", "json", "docx", "pdf", "fhir", "safety-plan"}
+    out = {key: render(drafted_plan, context, key) for key in FORMATS}
     assert out["md"].startswith("# Treatment plan — Sky".encode())
     assert json.loads(out["json"])["client"]["alias"] == "Sky"
-    assert out["docx"].startswith(b"PK") and out["pdf"].startswith(b"%PDF-")
+    assert out["docx"].startswith(b"PK") and out["pdf"].startswith(b"%PDF-") and out["safety-plan"].startswith(b"%PDF")
     assert json.loads(out["fhir"])["resourceType"] == "Bundle"
     assert FORMATS["fhir"].extension == ".fhir.json" and FORMATS["fhir"].mime == "application/fhir+json"
 
@@ -156,10 +165,15 @@ def test_filenames_are_safe(drafted_plan, hostile_plan):
     for candidate in (plan, hostile_plan, unnamed):
         for key in FORMATS:
             name = filename(candidate, key)
-            assert re.fullmatch(r"treatment-plan_[a-z0-9-]+_v\d+_(draft|final)\.[a-z.]+", name), name
+            assert re.fullmatch(r"(treatment|safety)-plan_[a-z0-9-]+_v\d+_(draft|final)\.[a-z.]+", name), name
+    assert filename(plan, "safety-plan") == "safety-plan_client-a_v3_draft.pdf"
 
 
-def test_unknown_format_is_refused(drafted_plan, taxonomy):
-    """Asking for an unregistered format names the known ones."""
-    with pytest.raises(ValueError, match="unknown export format 'odt'; known: md, json, docx, pdf, fhir"):
-        render(drafted_plan, taxonomy, "odt")
+def test_unknown_format_is_refused(drafted_plan, context):
+    """Asking for an unregistered format names the known ones; the client's safety plan needs a safety plan."""
+    with pytest.raises(ValueError, match="unknown export format 'odt'; known: pdf, docx, md, json, fhir, safety-plan"):
+        render(drafted_plan, context, "odt")
+    without = drafted_plan.model_copy(update={"safety_plan": None})
+    assert not FORMATS["safety-plan"].available(without) and FORMATS["pdf"].available(without)
+    with pytest.raises(ValueError, match="needs a plan with a safety plan"):
+        render(without, context, "safety-plan")
