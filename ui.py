@@ -16,10 +16,11 @@ import streamlit as st
 
 from chains.intake import IntakeContext
 from config import get_settings
+from exports.document import Bullets, Document, ExportContext, Fields, Heading, Item, Paragraph, Table
 from knowledge.embeddings import EmbeddingModelMissing
 from knowledge.index import Hit, LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
-from knowledge.models import Kind, Taxonomy
+from knowledge.models import Kind, Taxonomy, readable
 from knowledge.service import IndexLocked, open_index, restore_references
 from records.plans import PlanService
 from records.service import IntakeService
@@ -36,6 +37,31 @@ def escape_md(text: str) -> str:
 def show_text(text: str) -> None:
     """Render any text literally, keeping its line breaks."""
     st.markdown(escape_md(text).replace("\n", "  \n"))
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 passage', '3 passages' (or the given plural form)."""
+    return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
+
+
+def short(text: str, limit: int = 70) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters (with … when cut)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0] if " " in flat[: limit - 1] else flat[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def edited_rows(original: list[dict], edits: dict | None) -> list[dict]:
+    """The rows an `st.data_editor` shows: `original` with its session-state edits (edited, added and deleted
+    rows) applied, as Streamlit reports them to callbacks."""
+    if not edits:
+        return [dict(row) for row in original]
+    changed = {int(position): values for position, values in edits.get("edited_rows", {}).items()}
+    deleted = {int(position) for position in edits.get("deleted_rows", [])}
+    rows = [{**row, **changed.get(n, {})} for n, row in enumerate(original) if n not in deleted]
+    return rows + [dict(row) for row in edits.get("added_rows", [])]
 
 
 KIND_LABELS = {
@@ -58,7 +84,7 @@ def hit_card(hit: Hit, taxonomy: Taxonomy):
         if hit.category:
             badges.append(f":gray-badge[{escape_md(taxonomy.category_label(hit.category))}]")
         st.markdown(" ".join(badges))
-        show_text(hit.text)
+        show_text(readable(hit.text))
         details = []
         if hit.kind != Kind.REFERENCE:
             details.append("Areas: " + ", ".join(taxonomy.area_label(a) for a in hit.problem_areas))
@@ -148,6 +174,40 @@ def intake_service(owner: str | None = None) -> IntakeService:
     return IntakeService(record_store(), IntakeContext(library.taxonomy, area_fit), owner)
 
 
+def export_context() -> ExportContext:
+    """What exports and the preview need besides the plan: the library and the practice lines from settings."""
+    return ExportContext.configured(library_index()[1], get_settings())
+
+
+def show_document(document: Document) -> None:
+    """A document drawn on the page from the same blocks the exports draw (the Plan page's preview)."""
+    with st.container(border=True):
+        st.markdown(f"## {escape_md(document.title)}")
+        for block in document.blocks:
+            match block:
+                case Heading(text, level):
+                    st.markdown(f"{'#' * (level + 2)} {escape_md(text)}")
+                case Paragraph(text, "muted"):
+                    st.caption(escape_md(text))
+                case Paragraph(text, "notice"):
+                    st.info(escape_md(text), icon=":material/rate_review:")
+                case Paragraph(text, "strong"):
+                    st.markdown(f"**{escape_md(text)}**")
+                case Paragraph(text, _):
+                    show_text(text)
+                case Fields(pairs):
+                    st.markdown("  \n".join(f"**{escape_md(label)}:** {escape_md(value)}" for label, value in pairs))
+                case Bullets(items):
+                    st.markdown("\n".join(f"- {escape_md(' '.join(i.split()))}" for i in items) or "—")
+                case Item(number, text, details):
+                    st.markdown(f"**{escape_md(number)}** {escape_md(' '.join(text.split()))}")
+                    if details:
+                        st.caption(escape_md(" · ".join(f"{label}: {value}" for label, value in details)))
+                case Table(columns, rows):
+                    table = [dict(zip(columns, row, strict=True)) for row in rows]
+                    st.dataframe(table, hide_index=True, width="stretch")
+
+
 def plan_service(owner: str | None = None) -> PlanService:
     """A plan service for this clinician; lint checks sources against the loaded library."""
     _, library = library_index()
@@ -187,6 +247,23 @@ def clinician() -> str:
 ACTIVE_CLIENT = "active_client_id"
 #: Session key set by the intake's `draft` command: the Plan page drafts for this client on arrival.
 AUTODRAFT = "plan_autodraft_client"
+#: Session key: for each client, the plan version this tab is editing. The Plan page stays on it until the
+#: clinician opens a newer one, so a save from another tab never swaps the version under their typing.
+PLAN_PIN = "plan_pinned_versions"
+
+
+def note_plan_saved(client_id: str, version: int) -> None:
+    """This tab saved `version` of the client's plan: its Plan page now edits that version."""
+    st.session_state.setdefault(PLAN_PIN, {})[client_id] = version
+
+
+def pinned_plan_version(client_id: str, versions: list[int]) -> int:
+    """The version this tab edits: the one it last saved or opened, else the latest."""
+    pins = st.session_state.setdefault(PLAN_PIN, {})
+    pinned = pins.get(client_id)
+    if pinned not in versions:
+        pinned = pins[client_id] = max(versions)
+    return pinned
 
 
 def choose_client(client_id: str | None, owner: str = "") -> None:

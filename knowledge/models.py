@@ -12,6 +12,20 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 #: Placeholders an entry's text may carry; the drafting step fills them from the intake.
 PLACEHOLDERS = frozenset({"target_date", "baseline", "target", "measure", "frequency", "review_interval"})
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+#: How each placeholder reads where an entry is shown as it stands in the library (filled in when drafted).
+_BLANKS = {
+    "target_date": "[target date]",
+    "baseline": "[baseline]",
+    "target": "[target]",
+    "measure": "[measure]",
+    "frequency": "[frequency]",
+    "review_interval": "[review interval]",
+}
+
+
+def readable(text: str) -> str:
+    """An entry's text with its placeholders as readable blanks: "… by {target_date}" → "… by [target date]"."""
+    return _PLACEHOLDER.sub(lambda m: _BLANKS.get(m.group(1), "[…]"), text)
 
 
 class Kind(StrEnum):

@@ -1,5 +1,7 @@
 """Brainstorm page: goals, objectives and interventions for a concern, added to a client's draft plan in one click."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from chains.brainstorm import BrainstormFailed, ask_model, concern_from_record, suggest
@@ -17,13 +19,28 @@ from ui import (
     hit_card,
     intake_service,
     library_index,
+    note_plan_saved,
     plan_service,
+    short,
     show_text,
 )
 
 CONCERN = "brainstorm_concern"
 UNDO = "brainstorm_last_added"
 CHAT = "brainstorm_chat_log"
+
+
+@dataclass(frozen=True)
+class Added:
+    """The last suggestion added to a plan from this page, and how to take it back."""
+
+    client_id: str
+    before: int  # the plan version it was added to
+    after: int  # the version the addition made
+    entry_id: str
+    wording: str
+    where: str  # "goal 2", or "a new goal"
+
 
 index, library = library_index()
 taxonomy = library.taxonomy
@@ -45,19 +62,28 @@ def add_to_plan(hit: Hit, goal_id: str | None) -> None:
     except StoreError as error:
         st.error(escape_md(str(error)), icon=":material/error:")
         return
-    st.session_state[UNDO] = (client.id, plan.version, saved.version, hit.id)
+    note_plan_saved(client.id, saved.version)
+    if entry.kind == Kind.GOAL or not plan.goals:
+        where = "a new goal"
+    else:
+        position = next((n for n, g in enumerate(plan.goals, start=1) if g.id == goal_id), 1)
+        where = f"goal {position}"
+    st.session_state[UNDO] = Added(client.id, plan.version, saved.version, hit.id, short(entry.text, 80), where)
     st.toast(f"Added to {escape_md(client.alias)}'s plan (version {saved.version}).", icon=":material/check:")
     st.rerun()
 
 
 def undo_last() -> None:
-    client_id, before, after, entry_id = st.session_state.pop(UNDO)
-    previous = plans.load(client_id, before)
+    added: Added = st.session_state.pop(UNDO)
+    previous = plans.load(added.client_id, added.before)
     try:
-        plans.save(client_id, previous.model_copy(update={"version": after}), f"Undid adding {entry_id}")
+        saved = plans.save(
+            added.client_id, previous.model_copy(update={"version": added.after}), f"Undid adding {added.entry_id}"
+        )
     except StoreError as error:
         st.error(escape_md(str(error)), icon=":material/error:")
         return
+    note_plan_saved(added.client_id, saved.version)
     st.toast("Undone.", icon=":material/undo:")
     st.rerun()
 
@@ -85,10 +111,14 @@ def card(hit: Hit, goal_id: str | None) -> None:
 st.title("Brainstorm")
 st.caption("Ideas from the library (and your reference documents) for any concern. Everything runs offline.")
 
-if UNDO in st.session_state and client and st.session_state[UNDO][0] == client.id:
-    entry_id = st.session_state[UNDO][3]
+last: Added | None = st.session_state.get(UNDO)
+if last is not None and client and last.client_id == client.id:
     note, button = st.columns([4, 1], vertical_alignment="center")
-    note.info(f"Added {escape_md(entry_id)} to the plan.", icon=":material/check:")
+    note.info(
+        f"Added “{escape_md(last.wording)}” to {last.where} of the plan (version {last.after}). "
+        f":gray[{escape_md(last.entry_id)}]",
+        icon=":material/check:",
+    )
     if button.button("Undo", key="brainstorm_undo", icon=":material/undo:"):
         undo_last()
 
@@ -108,12 +138,14 @@ concern = st.text_area(
     max_chars=2000,
     height=100,
     placeholder="In your own words, e.g. “intellectualizes and keeps me at a distance; lonely since the divorce”",
+    persist_state="session",  # still there after a visit to another page
 )
 cols = st.columns([2, 3, 3])
 kinds = cols[0].multiselect(
     "Kind",
     [Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION, Kind.REFERENCE],
     key="brainstorm_kinds",
+    persist_state="session",
     format_func=lambda k: KIND_LABELS[Kind(k)],
     placeholder="All kinds",
 )
@@ -121,6 +153,7 @@ modalities = cols[1].multiselect(
     "Modality",
     [t.id for t in taxonomy.modalities],
     key="brainstorm_modalities",
+    persist_state="session",
     format_func=taxonomy.modality_label,
     placeholder="All modalities",
 )
@@ -128,6 +161,7 @@ areas = cols[2].multiselect(
     "Problem area",
     [t.id for t in taxonomy.problem_areas],
     key="brainstorm_areas",
+    persist_state="session",
     format_func=taxonomy.area_label,
     placeholder="All problem areas",
 )
@@ -143,7 +177,9 @@ elif plan.goals:
     goal_id = st.selectbox(
         f"Objectives and interventions join this goal of {escape_md(client.alias)}'s plan",
         [g.id for g in plan.goals],
-        format_func=lambda g: next(f"{x.id} · {x.description[:70]}" for x in plan.goals if x.id == g),
+        format_func=lambda g: next(
+            f"Goal {n} · {short(x.description)}" for n, x in enumerate(plan.goals, 1) if x.id == g
+        ),
         key="brainstorm_goal",
     )
 

@@ -1,4 +1,5 @@
-"""Plan page: draft a treatment plan from the intake, edit every section, check it, version it, sign it, download it."""
+"""Plan page: draft a treatment plan from the intake, edit every section, check it, preview it, version it, sign it,
+download it."""
 
 from datetime import date
 from functools import partial
@@ -6,9 +7,13 @@ from functools import partial
 import streamlit as st
 
 from exports import FORMATS, filename, render
-from records.plan import Diagnosis, SafetyPlan, Signature, TreatmentPlan
+from exports.document import plan_document
+from records.models import SESSION_FORMATS, SESSION_FREQUENCIES
+from records.plan import SAFETY_PLAN_STEPS, Diagnosis, Flag, SafetyPlan, Signature, TreatmentPlan, safety_step_title
 from records.plans import (
+    Change,
     PlanService,
+    PlanUnfinished,
     add_goal,
     add_intervention,
     add_objective,
@@ -18,28 +23,39 @@ from records.plans import (
 from records.store import StoreError
 from ui import (
     AUTODRAFT,
+    PLAN_PIN,
     active_client,
     choose_client,
     escape_md,
+    export_context,
     intake_service,
     library_index,
+    note_plan_saved,
+    pinned_plan_version,
     plan_drafter,
     plan_service,
-    show_text,
+    plural,
+    short,
+    show_document,
 )
 
 STATUSES = ["not started", "in progress", "met", "revised", "discontinued"]
-FORMATS_OF_DELIVERY = ["", "in person", "telehealth", "hybrid"]
-SAFETY_STEPS = {
-    "warning_signs": "1. Warning signs",
-    "internal_coping": "2. Internal coping strategies",
-    "social_distraction": "3. People and places for distraction",
-    "people_to_ask_for_help": "4. People to ask for help",
-    "professionals_and_agencies": "5. Professionals and agencies (988 in the US)",
-    "means_safety": "6. Making the environment safe",
-}
+OVERVIEW, GOALS, INTERVENTIONS, CARE, PREVIEW, HISTORY, FINISH = SECTIONS = (
+    "Overview",
+    "Goals & objectives",
+    "Interventions",
+    "Sessions & safety",
+    "Preview",
+    "History",
+    "Finalize & download",
+)
+#: Session keys of this page that outlive a version change (the rest are editing widgets, reset per version).
+SECTION = "plan_section"
+FOCUS = "plan_focus"
 NOTICE = "plan_notice"
 WIDGETS_FOR = "plan_widgets_for"
+GOAL_OPEN = "plan_goal_open_"
+KEPT = {SECTION, FOCUS, NOTICE, WIDGETS_FOR, AUTODRAFT, PLAN_PIN}
 
 service: PlanService = plan_service()
 intakes = intake_service()
@@ -56,11 +72,12 @@ def lines(text: str) -> list[str]:
 
 
 def reset_widgets(client_id: str, version: int | None) -> None:
-    """Editing widgets keep their typed values between reruns; a different client or version starts fresh."""
+    """Editing widgets keep their typed values between reruns; a different client or version starts fresh, so no
+    widget ever shows (or saves back) another version's values."""
     current = (client_id, version)
     if st.session_state.get(WIDGETS_FOR) != current:
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("plan_") and k != NOTICE]:
-            if key not in (WIDGETS_FOR, AUTODRAFT):
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("plan_")]:
+            if key not in KEPT and not key.startswith(GOAL_OPEN):
                 del st.session_state[key]
         st.session_state[WIDGETS_FOR] = current
 
@@ -71,7 +88,8 @@ def reordered(items: list[tuple[int, int, object]]) -> list:
 
 
 def save(client_id: str, plan: TreatmentPlan, summary: str) -> None:
-    """Save an edit as the next version and rerun, or say why it could not be saved (nothing typed is lost)."""
+    """Save an edit as the next version and rerun, or say why it could not be saved (nothing typed is lost: the
+    widgets keep what was typed)."""
     try:
         saved = service.save(client_id, plan, summary)
     except StoreError as error:
@@ -80,6 +98,7 @@ def save(client_id: str, plan: TreatmentPlan, summary: str) -> None:
     if saved.version == plan.version:
         st.toast("Nothing changed.")
         return
+    note_plan_saved(client_id, saved.version)
     st.session_state[NOTICE] = ("success", f"Saved as version {saved.version}: {summary}.")
     st.rerun()
 
@@ -90,8 +109,9 @@ def draft(client, record) -> None:
         st.write("Retrieving goals, objectives and interventions for each problem area…")
         result = plan_drafter()(record)
         st.write("Checking the draft against documentation standards…")
-        saved = service.save_draft(client.id, result.plan, f"Drafted ({result.plan.composer})")
+        saved = service.save_draft(client.id, result.plan, f"Drafted ({result.plan.composed_by})")
         status.update(label=f"Draft ready (version {saved.version})", state="complete")
+    note_plan_saved(client.id, saved.version)
     kind = "warning" if result.fell_back else "success"
     message = result.notice or f"Drafted version {saved.version}. Review every section."
     if result.corrections:
@@ -100,7 +120,64 @@ def draft(client, record) -> None:
     st.rerun()
 
 
-# -- views ------------------------------------------------------------------------------------------
+# -- where things are ------------------------------------------------------------------------------------------
+
+
+def section_of(path: str) -> str:
+    """The page section holding a plan path from the plan check."""
+    if path.startswith(("presenting_problem", "formulation", "diagnoses")):
+        return OVERVIEW
+    if path.startswith(("goals", "sources")):
+        return GOALS
+    if path.startswith("interventions"):
+        return INTERVENTIONS
+    return CARE
+
+
+def jump(path: str, goal_id: str | None) -> None:
+    """Callback: open the section (and goal) holding `path`, and mark the field to complete."""
+    st.session_state[SECTION] = section_of(path)
+    st.session_state[FOCUS] = path
+    if goal_id:
+        st.session_state[f"{GOAL_OPEN}{goal_id}"] = True
+
+
+def focus_note(plan: TreatmentPlan, path: str) -> None:
+    """Above a field the clinician jumped to: what it still needs."""
+    if st.session_state.get(FOCUS) != path:
+        return
+    messages = [f.message for f in plan.flags if f.path == path and f.blocks_signing]
+    if messages:
+        st.info(escape_md(" ".join(messages)), icon=":material/edit_note:")
+
+
+def flag_list(plan: TreatmentPlan, flags: list[Flag], key: str) -> None:
+    """Each finding as a link to its field."""
+    for n, flag in enumerate(flags):
+        goal_id = None
+        if flag.path.startswith("goals["):
+            index = int(flag.path[len("goals[") :].split("]")[0])
+            goal_id = plan.goals[index].id if index < len(plan.goals) else None
+        st.button(
+            escape_md(short(flag.message, 110)),
+            key=f"{key}_{n}",
+            type="tertiary",
+            icon=":material/arrow_forward:",
+            on_click=jump,
+            args=(flag.path, goal_id),
+            help=escape_md(flag.message),
+        )
+
+
+def source_caption(sources: list[str]) -> None:
+    """Where an item came from, in words, with the library id small beside it."""
+    for source in sources:
+        entry = library.by_id.get(source)
+        wording = f"“{short(entry.text, 90)}”" if entry else "an entry no longer in the library"
+        st.caption(f"From the library: {escape_md(wording)} · {escape_md(source)}")
+
+
+# -- views ------------------------------------------------------------------------------------------------------
 
 
 def pick_client_view() -> None:
@@ -117,26 +194,34 @@ def pick_client_view() -> None:
             st.rerun()
 
 
-def lint_panel(plan: TreatmentPlan) -> None:
-    """The plan check: errors block signing, warnings are for the clinician's judgement."""
+def check_panel(plan: TreatmentPlan, locked: bool) -> None:
+    """The plan check: errors and blanks block signing (each a link to its field), warnings are for judgement."""
     errors = [f for f in plan.flags if f.severity == "error"]
+    blanks = [f for f in plan.flags if f.severity == "incomplete"]
     warnings = [f for f in plan.flags if f.severity == "warning"]
     st.subheader("Plan check")
-    if not plan.flags:
-        st.success("Meets every documentation check.", icon=":material/task_alt:")
+    if locked:
+        st.caption("Checked when it was signed.")
+    if not errors and not blanks:
+        st.success("Ready to sign." if not warnings else "Ready to sign; see the points to consider.")
     if errors:
-        st.error(f"{len(errors)} to fix before signing:", icon=":material/error:")
-        show_text("\n".join(f"• {f.message}" for f in errors))
+        st.error(f"{plural(len(errors), 'problem')} to fix before signing:", icon=":material/error:")
+        flag_list(plan, errors, "plan_jump_error")
+    if blanks:
+        st.warning(f"{plural(len(blanks), 'item')} to complete before signing:", icon=":material/edit_note:")
+        flag_list(plan, blanks, "plan_jump_blank")
     if warnings:
-        st.warning(f"{len(warnings)} to consider:", icon=":material/warning:")
-        show_text("\n".join(f"• {f.message}" for f in warnings))
+        with st.expander(f"{plural(len(warnings), 'point')} to consider", icon=":material/lightbulb:"):
+            flag_list(plan, warnings, "plan_jump_warning")
 
 
 def overview_form(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
     with st.form("plan_overview_form", border=False):
+        focus_note(plan, "presenting_problem")
         presenting = st.text_area(
             "Presenting problem", plan.presenting_problem, height=120, key="plan_presenting", disabled=locked
         )
+        focus_note(plan, "formulation")
         formulation = st.text_area(
             "Formulation",
             plan.formulation,
@@ -145,23 +230,43 @@ def overview_form(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
             disabled=locked,
             help="Drafted from the intake only; '[to complete]' marks what the intake did not say.",
         )
-        diagnoses = st.text_area(
-            "Diagnoses (one per line: label | ICD-10 code)",
-            "\n".join(f"{d.label} | {d.icd10}" if d.icd10 else d.label for d in plan.diagnoses),
-            key="plan_diagnoses",
-            disabled=locked,
-            help="Recorded by the clinician; never generated.",
-        )
+        st.markdown("**Diagnoses** — recorded by the clinician, never generated")
+        focus_note(plan, "diagnoses")
+        rows = [*plan.diagnoses, Diagnosis(label="")]
+        diagnoses = []
+        for n, diagnosis in enumerate(rows):
+            cols = st.columns([1, 4, 1], vertical_alignment="bottom")
+            code = cols[0].text_input(
+                "ICD-10-CM code",
+                diagnosis.icd10 or "",
+                key=f"plan_dx_code_{n}",
+                max_chars=10,
+                placeholder="e.g. F32.1",
+                disabled=locked,
+            )
+            label = cols[1].text_input(
+                "Diagnosis" if n < len(plan.diagnoses) else "Add a diagnosis",
+                diagnosis.label,
+                key=f"plan_dx_label_{n}",
+                max_chars=200,
+                disabled=locked,
+            )
+            keep = not cols[2].checkbox(
+                "Remove", key=f"plan_dx_remove_{n}", disabled=locked or n == len(plan.diagnoses)
+            )
+            if keep and (label.strip() or code.strip()):
+                code = "".join(code.split()).upper() or None
+                diagnoses.append(Diagnosis(label=label.strip() or code, icd10=code))
         submitted = st.form_submit_button(
             "Save overview", icon=":material/save:", disabled=locked, key="plan_overview_save"
         )
     if submitted:
-        parsed = []
-        for line in lines(diagnoses):
-            label, _, code = line.partition("|")
-            parsed.append(Diagnosis(label=label.strip() or line, icd10=code.strip() or None))
         edited = plan.model_copy(
-            update={"presenting_problem": presenting.strip(), "formulation": formulation.strip(), "diagnoses": parsed}
+            update={
+                "presenting_problem": presenting.strip(),
+                "formulation": formulation.strip(),
+                "diagnoses": diagnoses,
+            }
         )
         save(client_id, edited, "Edited overview")
 
@@ -169,7 +274,9 @@ def overview_form(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
 def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -> None:
     goal = plan.goals[index]
     gid = goal.id
+    number = index + 1
     with st.form(f"plan_goal_form_{gid}", border=False):
+        focus_note(plan, f"goals[{index}]")
         description = st.text_area("Goal", goal.description, key=f"plan_goal_desc_{gid}", disabled=locked)
         words = st.text_input(
             "In the client's words", goal.client_words or "", key=f"plan_goal_words_{gid}", disabled=locked
@@ -182,12 +289,12 @@ def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -
             key=f"plan_goal_area_{gid}",
             disabled=locked,
         )
-        if goal.sources:
-            st.caption("Sources: " + escape_md(", ".join(goal.sources)))
+        source_caption(goal.sources)
         objectives = []
         for position, objective in enumerate(goal.objectives, start=1):
             oid = objective.id
-            st.markdown(f"**Objective {escape_md(oid)}**")
+            st.markdown(f"**Objective {number}.{position}**")
+            focus_note(plan, f"goals[{index}].objectives[{position - 1}]")
             text = st.text_area("Objective", objective.description, key=f"plan_obj_desc_{oid}", disabled=locked)
             cols = st.columns([2, 1, 1, 2, 2, 1, 1], vertical_alignment="bottom")
             measure = cols[0].text_input(
@@ -209,8 +316,7 @@ def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -
                 "Order", min_value=1, max_value=99, value=position, key=f"plan_obj_order_{oid}", disabled=locked
             )
             remove = cols[6].checkbox("Remove", key=f"plan_obj_remove_{oid}", disabled=locked)
-            if objective.sources:
-                st.caption("Sources: " + escape_md(", ".join(objective.sources)))
+            source_caption(objective.sources)
             if not remove:
                 updated = objective.model_copy(
                     update={
@@ -224,7 +330,7 @@ def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -
                 )
                 objectives.append((order, position, updated))
         submitted = st.form_submit_button(
-            f"Save goal {gid}", icon=":material/save:", disabled=locked, key=f"plan_goal_save_{gid}"
+            f"Save goal {number}", icon=":material/save:", disabled=locked, key=f"plan_goal_save_{gid}"
         )
     if submitted:
         kept = reordered(objectives)
@@ -242,31 +348,34 @@ def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -
             i.model_copy(update={"objective_ids": [o for o in i.objective_ids if o not in gone]})
             for i in plan.interventions
         ]
-        save(client_id, plan.model_copy(update={"goals": goals, "interventions": interventions}), f"Edited goal {gid}")
+        updated = plan.model_copy(update={"goals": goals, "interventions": interventions})
+        save(client_id, updated, f"Edited goal {number}")
     if locked:
         return
     buttons = st.columns(4)
     if buttons[0].button("Add objective", key=f"plan_goal_addobj_{gid}", icon=":material/add:"):
-        save(client_id, add_objective(plan, gid), f"Added an objective to {gid}")
+        save(client_id, add_objective(plan, gid), f"Added an objective to goal {number}")
     if buttons[1].button("Move up", key=f"plan_goal_up_{gid}", icon=":material/arrow_upward:", disabled=index == 0):
-        save(client_id, plan.model_copy(update={"goals": move(plan.goals, index, -1)}), f"Moved {gid} up")
+        save(client_id, plan.model_copy(update={"goals": move(plan.goals, index, -1)}), f"Moved goal {number} up")
     if buttons[2].button(
         "Move down",
         key=f"plan_goal_down_{gid}",
         icon=":material/arrow_downward:",
         disabled=index == len(plan.goals) - 1,
     ):
-        save(client_id, plan.model_copy(update={"goals": move(plan.goals, index, 1)}), f"Moved {gid} down")
+        save(client_id, plan.model_copy(update={"goals": move(plan.goals, index, 1)}), f"Moved goal {number} down")
     if buttons[3].button("Remove goal", key=f"plan_goal_remove_{gid}", icon=":material/delete:"):
-        save(client_id, remove_goal(plan, gid), f"Removed goal {gid}")
+        save(client_id, remove_goal(plan, gid), f"Removed goal {number}")
 
 
 def goals_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
     if not plan.goals:
         st.info("No goals yet. Add one below, or redraft from the intake.", icon=":material/info:")
     for index, goal in enumerate(plan.goals):
-        label = f"{goal.id} · {taxonomy.area_label(goal.problem_area)} · {goal.description[:80]}"
-        with st.expander(escape_md(label), expanded=index == 0):
+        label = f"Goal {index + 1} · {taxonomy.area_label(goal.problem_area)} · {short(goal.description, 80)}"
+        key = f"{GOAL_OPEN}{goal.id}"
+        st.session_state.setdefault(key, index == 0)
+        with st.expander(escape_md(label), key=key, on_change="rerun"):
             goal_editor(client_id, plan, index, locked)
     if locked:
         return
@@ -279,63 +388,84 @@ def goals_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
 
 
 def interventions_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
-    objective_ids = [o.id for o in plan.objectives()]
+    """Interventions under the goal they serve (reordering moves an intervention within its goal)."""
+    wording = {o.id: o.description for o in plan.objectives()}
+    goal_order = {g.id: n for n, g in enumerate(plan.goals)}
     if not plan.interventions:
         st.info("No interventions yet.", icon=":material/info:")
     with st.form("plan_interventions_form", border=False):
         edited = []
-        for position, item in enumerate(plan.interventions, start=1):
-            iid = item.id
-            st.markdown(f"**Intervention {escape_md(iid)}**")
-            text = st.text_area("Intervention", item.description, key=f"plan_int_desc_{iid}", disabled=locked)
-            cols = st.columns([2, 2, 2, 3, 1, 1], vertical_alignment="bottom")
-            modality = cols[0].selectbox(
-                "Modality",
-                modality_ids,
-                index=modality_ids.index(item.modality) if item.modality in modality_ids else 0,
-                format_func=lambda m: taxonomy.modality_label(m) if m else "any",
-                key=f"plan_int_modality_{iid}",
-                disabled=locked,
-            )
-            category = cols[1].selectbox(
-                "Category",
-                category_ids,
-                index=category_ids.index(item.category) if item.category in category_ids else 0,
-                key=f"plan_int_category_{iid}",
-                disabled=locked,
-            )
-            frequency = cols[2].text_input(
-                "Frequency", item.frequency or "", key=f"plan_int_freq_{iid}", disabled=locked
-            )
-            serves = cols[3].multiselect(
-                "Serves objectives",
-                objective_ids,
-                default=[o for o in item.objective_ids if o in objective_ids],
-                key=f"plan_int_objs_{iid}",
-                disabled=locked,
-            )
-            order = cols[4].number_input(
-                "Order", min_value=1, max_value=99, value=position, key=f"plan_int_order_{iid}", disabled=locked
-            )
-            remove = cols[5].checkbox("Remove", key=f"plan_int_remove_{iid}", disabled=locked)
-            if item.sources:
-                st.caption("Sources: " + escape_md(", ".join(item.sources)))
-            if not remove:
-                updated = item.model_copy(
-                    update={
-                        "description": text.strip(),
-                        "modality": modality or None,
-                        "category": category,
-                        "frequency": frequency.strip() or None,
-                        "objective_ids": serves,
-                    }
+        for goal, items in plan.intervention_groups():
+            group = goal_order[goal.id] if goal else len(goal_order)
+            if goal is None:
+                st.subheader("For the whole plan")
+            else:
+                number = plan.number_of(goal.id)
+                st.subheader(escape_md(f"For goal {number} · {short(goal.description, 90)}"))
+            for position, item in enumerate(items, start=1):
+                iid = item.id
+                index = plan.interventions.index(item)
+                st.markdown(f"**Intervention {index + 1}**")
+                focus_note(plan, f"interventions[{index}]")
+                text = st.text_area("Intervention", item.description, key=f"plan_int_desc_{iid}", disabled=locked)
+                cols = st.columns([2, 2, 2, 4, 1, 1], vertical_alignment="bottom")
+                modality = cols[0].selectbox(
+                    "Modality",
+                    modality_ids,
+                    index=modality_ids.index(item.modality) if item.modality in modality_ids else 0,
+                    format_func=lambda m: taxonomy.modality_label(m) if m else "any",
+                    key=f"plan_int_modality_{iid}",
+                    disabled=locked,
                 )
-                edited.append((order, position, updated))
+                category = cols[1].selectbox(
+                    "Element",
+                    category_ids,
+                    index=category_ids.index(item.category) if item.category in category_ids else 0,
+                    format_func=taxonomy.category_label,
+                    key=f"plan_int_category_{iid}",
+                    disabled=locked,
+                )
+                frequency = cols[2].text_input(
+                    "Frequency", item.frequency or "", key=f"plan_int_freq_{iid}", disabled=locked
+                )
+                serves = cols[3].multiselect(
+                    "Serves objectives",
+                    list(wording),
+                    default=[o for o in item.objective_ids if o in wording],
+                    format_func=lambda o: f"{plan.number_of(o)} {short(wording[o], 60)}",
+                    key=f"plan_int_objs_{iid}",
+                    disabled=locked,
+                    placeholder="The whole plan",
+                )
+                order = cols[4].number_input(
+                    "Order", min_value=1, max_value=99, value=position, key=f"plan_int_order_{iid}", disabled=locked
+                )
+                remove = cols[5].checkbox("Remove", key=f"plan_int_remove_{iid}", disabled=locked)
+                source_caption(item.sources)
+                if not remove:
+                    updated = item.model_copy(
+                        update={
+                            "description": text.strip(),
+                            "modality": modality or None,
+                            "category": category,
+                            "frequency": frequency.strip() or None,
+                            "objective_ids": serves,
+                        }
+                    )
+                    edited.append((group, order, position, updated))
         submitted = st.form_submit_button(
             "Save interventions", icon=":material/save:", disabled=locked, key="plan_interventions_save"
         )
     if submitted:
-        kept = reordered(edited)
+        # Grouped by the goal each now serves (its objectives may have changed), then by the order typed; an item
+        # moved (to another place or another goal) goes before the one already there.
+        def place(entry: tuple) -> tuple:
+            group, order, position, item = entry
+            served = plan.goal_served(item)
+            now = goal_order[served.id] if served else len(goal_order)
+            return (now, order, order == position and now == group, group, position)
+
+        kept = [entry[-1] for entry in sorted(edited, key=place)]
         save(client_id, plan.model_copy(update={"interventions": kept}), "Edited interventions")
     if not locked and st.button("Add intervention", key="plan_add_intervention", icon=":material/add:"):
         save(client_id, add_intervention(plan, frequency="weekly in session"), "Added an intervention")
@@ -343,12 +473,24 @@ def interventions_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None
 
 def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
     """Sessions, safety plan, progress monitoring and discharge criteria."""
+    session = plan.session_plan
+    frequencies = ["", *SESSION_FREQUENCIES]
+    if session.frequency and session.frequency not in frequencies:
+        frequencies.append(session.frequency)
+    formats = ["", *SESSION_FORMATS]
+    if session.format and session.format not in formats:
+        formats.append(session.format)
     with st.form("plan_care_form", border=False):
         st.markdown("**Sessions**")
-        cols = st.columns(3)
-        session = plan.session_plan
-        frequency = cols[0].text_input(
-            "Frequency", session.frequency or "", key="plan_session_frequency", disabled=locked
+        focus_note(plan, "session_plan.start_date")
+        cols = st.columns(5)
+        frequency = cols[0].selectbox(
+            "Frequency",
+            frequencies,
+            index=frequencies.index(session.frequency or ""),
+            format_func=lambda f: f or "not set",
+            key="plan_session_frequency",
+            disabled=locked,
         )
         minutes = cols[1].number_input(
             "Minutes",
@@ -360,12 +502,22 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         )
         delivery = cols[2].selectbox(
             "Format",
-            FORMATS_OF_DELIVERY,
-            index=FORMATS_OF_DELIVERY.index(session.format) if session.format in FORMATS_OF_DELIVERY else 0,
+            formats,
+            index=formats.index(session.format or ""),
+            format_func=lambda f: f or "not set",
             key="plan_session_format",
             disabled=locked,
         )
-        st.markdown("**Safety plan** (Stanley–Brown; one item per line)")
+        start = cols[3].date_input("Start date", session.start_date, key="plan_session_start", disabled=locked)
+        planned = cols[4].number_input(
+            "Planned sessions",
+            min_value=1,
+            max_value=1000,
+            value=session.sessions,
+            key="plan_session_count",
+            disabled=locked,
+        )
+        st.markdown("**Safety plan** (Stanley–Brown; one item per line, written with the client)")
         if plan.risk_reported:
             st.caption("Risk was reported in the intake, so the plan needs a safety plan. Complete it with the client.")
         keep_safety = st.checkbox(
@@ -378,12 +530,15 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         steps = {}
         if plan.safety_plan is not None:
             current = plan.safety_plan.model_dump()
-            steps = {
-                step: st.text_area(
-                    label, "\n".join(current[step]), key=f"plan_safety_{step}", disabled=locked, height=90
+            for step in SAFETY_PLAN_STEPS:
+                focus_note(plan, f"safety_plan.{step}")
+                steps[step] = st.text_area(
+                    safety_step_title(step),
+                    "\n".join(current[step]),
+                    key=f"plan_safety_{step}",
+                    disabled=locked,
+                    height=90,
                 )
-                for step, label in SAFETY_STEPS.items()
-            }
         st.markdown("**Progress monitoring**")
         cols = st.columns(3)
         monitoring = plan.progress_monitoring
@@ -401,6 +556,7 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         next_review = cols[2].date_input(
             "Next review", monitoring.next_review_date, key="plan_monitor_next", disabled=locked
         )
+        focus_note(plan, "discharge_criteria")
         discharge = st.text_area(
             "Discharge criteria (one per line)",
             "\n".join(plan.discharge_criteria),
@@ -408,16 +564,18 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
             disabled=locked,
         )
         submitted = st.form_submit_button(
-            "Save care details", icon=":material/save:", disabled=locked, key="plan_care_save"
+            "Save sessions and safety", icon=":material/save:", disabled=locked, key="plan_care_save"
         )
     if submitted:
         edited = plan.model_copy(
             update={
                 "session_plan": session.model_copy(
                     update={
-                        "frequency": frequency.strip() or None,
+                        "frequency": frequency or None,
                         "duration_minutes": minutes,
                         "format": delivery or None,
+                        "start_date": start if isinstance(start, date) else None,
+                        "sessions": planned,
                     }
                 ),
                 "safety_plan": SafetyPlan(**{s: lines(t) for s, t in steps.items()}) if keep_safety else None,
@@ -431,39 +589,61 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
                 "discharge_criteria": lines(discharge),
             }
         )
-        save(client_id, edited, "Edited care details")
+        save(client_id, edited, "Edited sessions and safety")
 
 
-def history_tab(client_id: str, plan: TreatmentPlan) -> None:
+def show_changes(changes: list[Change]) -> None:
+    """Each changed part of the plan with its removed sentences (red, struck through) and added ones (green)."""
+    for change in changes:
+        rows = [f"**{escape_md(change.where)}**"]
+        rows += [f":red[− ~~{escape_md(text)}~~]" for text in change.removed]
+        rows += [f":green[\\+ {escape_md(text)}]" for text in change.added]
+        st.markdown("  \n".join(rows))
+
+
+def history_tab(client_id: str) -> None:
     versions = service.history(client_id)
     st.caption("Every save is kept. Final versions are signed and read-only.")
     st.dataframe(
         [
-            {"Version": v.version, "Status": v.status, "Change": v.summary, "Saved (UTC)": v.created_at[:19]}
+            {
+                "Version": v.version,
+                "Status": v.status.capitalize(),
+                "Saved (UTC)": v.created_at[:16].replace("T", " "),
+                "Note": v.summary,
+            }
             for v in versions
         ],
         hide_index=True,
         width="stretch",
     )
     if len(versions) < 2:
+        st.info("Compare versions here once there are two.", icon=":material/compare_arrows:")
         return
-    numbers = [v.version for v in versions]
+    by_number = {v.version: v for v in versions}
+
+    def describe(number: int) -> str:
+        v = by_number[number]
+        return f"Version {number} · {v.status} · {v.created_at[:16].replace('T', ' ')} · {short(v.summary, 40)}"
+
     cols = st.columns(2)
-    older = cols[0].selectbox("Compare version", numbers, index=1, key="plan_diff_older")
-    newer = cols[1].selectbox("with version", numbers, index=0, key="plan_diff_newer")
+    older = cols[0].selectbox("Compare", list(by_number), index=1, format_func=describe, key="plan_diff_older")
+    newer = cols[1].selectbox("with", list(by_number), index=0, format_func=describe, key="plan_diff_newer")
     if older == newer:
         st.info("Pick two different versions.")
         return
-    diff = service.diff(client_id, min(older, newer), max(older, newer))
-    if diff:
-        st.code("\n".join(diff), language="diff", wrap_lines=True)
+    first, second = min(older, newer), max(older, newer)
+    st.caption(f"What changed from version {first} to version {second}:")
+    found = service.diff(client_id, first, second)
+    if found:
+        show_changes(found)
     else:
         st.info("These versions have the same content.")
 
 
 def export_file(client_id: str, plan: TreatmentPlan, key: str) -> bytes:
     """Make the file when the button is clicked (on Streamlit's download thread) and log the export."""
-    data = render(plan, taxonomy, key)
+    data = render(plan, export_context(), key)
     service.export(client_id, plan, key)
     return data
 
@@ -477,9 +657,15 @@ def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:
             icon=":material/verified:",
         )
     else:
-        errors = [f for f in plan.flags if f.severity == "error"]
-        if errors:
-            st.warning("Fix the plan check's errors (side panel) before signing.", icon=":material/warning:")
+        unfinished = [f for f in plan.flags if f.blocks_signing]
+        if unfinished:
+            st.warning(
+                f"Before this plan can be signed, {plural(len(unfinished), 'item')} must be completed:",
+                icon=":material/edit_note:",
+            )
+            flag_list(plan, unfinished, "plan_jump_finish")
+        else:
+            st.success("Every check passes. Review the preview, then sign.", icon=":material/task_alt:")
         with st.form("plan_finalize_form", border=True):
             st.markdown("**Finalize and sign**")
             cols = st.columns(3)
@@ -501,16 +687,23 @@ def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:
                     client_participated=attest,
                 )
                 final = service.finalize(client.id, plan, signature)
+            except PlanUnfinished as refused:
+                st.error(
+                    f"Not signed: {plural(len(refused.blockers), 'item')} listed above must be completed first.",
+                    icon=":material/block:",
+                )
             except StoreError as error:
                 st.error(escape_md(str(error)), icon=":material/error:")
             else:
+                note_plan_saved(client.id, final.version)
                 st.session_state[NOTICE] = ("success", f"Finalized as version {final.version}.")
                 st.rerun()
     st.markdown("**Download**")
     note = "final" if locked else "draft — marked for clinician review"
     st.caption(f"Version {plan.version} ({note}). Files are made on your machine; nothing is uploaded.")
-    cols = st.columns(len(FORMATS))
-    for col, (key, fmt) in zip(cols, FORMATS.items(), strict=True):
+    offered = [(key, fmt) for key, fmt in FORMATS.items() if fmt.available(plan)]
+    cols = st.columns(len(offered))
+    for col, (key, fmt) in zip(cols, offered, strict=True):
         col.download_button(
             fmt.label,
             data=partial(export_file, client.id, plan, key),
@@ -534,8 +727,10 @@ def plan_view(client) -> None:
         getattr(st, notice[0])(escape_md(notice[1]))
 
     record = intakes.record(client.id)
-    plan = service.load(client.id)
-    reset_widgets(client.id, plan.version if plan else None)
+    versions = [v.version for v in service.history(client.id)]
+    version = pinned_plan_version(client.id, versions) if versions else None
+    plan = service.load(client.id, version) if version else None
+    reset_widgets(client.id, version)
     if record is None:
         st.info(
             f"{escape_md(client.alias)} has no intake yet. The plan is drafted from the intake.", icon=":material/info:"
@@ -554,41 +749,61 @@ def plan_view(client) -> None:
             draft(client, record)
         return
 
+    latest = max(versions)
+    if version != latest:
+        cols = st.columns([4, 1], vertical_alignment="center")
+        cols[0].warning(
+            f"Version {latest} was saved after the version {version} you are looking at (in another tab, or by "
+            "another session). Edits to this version cannot be saved over it; copy anything you typed, then open "
+            "the newest version.",
+            icon=":material/sync_problem:",
+        )
+        cols[1].button(
+            f"Open version {latest}",
+            key="plan_open_latest",
+            on_click=note_plan_saved,
+            args=(client.id, latest),
+            icon=":material/update:",
+        )
     locked = plan.status == "final"
     status = "FINAL (read-only)" if locked else "DRAFT — for clinician review"
-    st.caption(f"Version {plan.version} · {status} · composed by {escape_md(plan.composer)}")
+    st.caption(f"Version {plan.version} · {status} · {escape_md(plan.composed_by)}")
     if not locked:
         st.caption(escape_md(plan.review_notice))
     with st.sidebar:
-        lint_panel(plan)
+        check_panel(plan, locked)
         if locked:
             st.info("This version is signed and read-only.", icon=":material/lock:")
             if st.button("Revise (start a new version)", key="plan_revise", icon=":material/edit:"):
                 try:
-                    service.revise(client.id, plan.version)
+                    revised = service.revise(client.id, plan.version)
                 except StoreError as error:
                     st.error(escape_md(str(error)))
                 else:
+                    note_plan_saved(client.id, revised.version)
                     st.rerun()
         with st.popover("Redraft from intake", icon=":material/refresh:"):
             st.write("Compose a fresh draft from the current intake. Earlier versions stay in the history.")
             if st.button("Redraft", key="plan_redraft_confirm", type="primary"):
                 draft(client, record)
 
-    overview, goals, interventions, care, history, finish = st.tabs(
-        ["Overview", "Goals & objectives", "Interventions", "Safety & monitoring", "History", "Finalize & download"]
-    )
-    with overview:
+    tabs = dict(zip(SECTIONS, st.tabs(list(SECTIONS), key=SECTION, on_change="rerun"), strict=True))
+    with tabs[OVERVIEW]:
         overview_form(client.id, plan, locked)
-    with goals:
+    with tabs[GOALS]:
         goals_tab(client.id, plan, locked)
-    with interventions:
+    with tabs[INTERVENTIONS]:
         interventions_tab(client.id, plan, locked)
-    with care:
+    with tabs[CARE]:
         care_tab(client.id, plan, locked)
-    with history:
-        history_tab(client.id, plan)
-    with finish:
+    with tabs[PREVIEW]:
+        if tabs[PREVIEW].open:  # read-only: drawn only when looked at
+            st.caption("The plan as every export lays it out (PDF, Word, Markdown).")
+            show_document(plan_document(plan, export_context()))
+    with tabs[HISTORY]:
+        if tabs[HISTORY].open:
+            history_tab(client.id)
+    with tabs[FINISH]:
         finalize_tab(client, plan, locked)
 
 

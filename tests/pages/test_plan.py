@@ -68,22 +68,38 @@ def test_empty_states(data_dir, store):  # noqa: F811
     assert "has no intake yet" in texts(at)
 
 
+def open_section(at: AppTest, section: str) -> AppTest:
+    """Switch the page's section tabs (their state lives under the 'plan_section' key)."""
+    at.session_state["plan_section"] = section
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+COMPLETED_FORMULATION = (
+    "Psychodynamic formulation\nPrecipitants: passed over for promotion in September.\n"
+    "Core conflict: a wish to be recognised against a fear of being exposed as a fraud."
+)
+
+
 def test_draft_edit_finalize_revise(intake_done, store):
-    """The clinician drafts, edits an objective and its date, finalizes with attestation, then revises."""
+    """The clinician drafts, edits an objective and its date, is refused a signature while blanks remain (with the
+    list of what to complete), completes them, signs with attestation, then revises."""
     at = open_plan(intake_done)
     assert "No plan yet" in texts(at)
     click(at, "plan_draft")
     history, plan = plans(store, intake_done)
     assert len(history) == 1 and plan.status == "draft" and plan.goals
-    assert "Drafted version 1" in texts(at) and "DRAFT" in texts(at)
+    assert "Drafted version 1" in texts(at) and "DRAFT" in texts(at) and "written offline from the library" in texts(at)
     assert not [f for f in plan.flags if f.severity == "error"]
+    assert plan.session_plan.start_date == date(2026, 12, 7)
 
     first = plan.goals[0].objectives[0]
     at.text_area(key=f"plan_obj_desc_{first.id}").set_value("Practice one grounding skill daily for four weeks")
     at.date_input(key=f"plan_obj_date_{first.id}").set_value(date(2027, 1, 15))
     click(at, f"plan_goal_save_{plan.goals[0].id}")
     history, plan = plans(store, intake_done)
-    assert [v.version for v in history] == [2, 1] and history[0].summary == f"Edited goal {plan.goals[0].id}"
+    assert [v.version for v in history] == [2, 1] and history[0].summary == "Edited goal 1"
     edited = plan.goals[0].objectives[0]
     assert (edited.description, edited.target_date) == (
         "Practice one grounding skill daily for four weeks",
@@ -91,26 +107,143 @@ def test_draft_edit_finalize_revise(intake_done, store):
     )
     assert "Saved as version 2" in texts(at)
 
-    # The history tab compares the two versions readably.
-    diff = at.code[0].value
-    assert "+Objective " in diff and "grounding skill" in diff
+    # Signing is refused while the draft's blanks remain; the Finalize section lists them.
+    blanks = [f for f in plan.flags if f.blocks_signing]
+    assert blanks and {f.code for f in blanks} == {"to-complete"}
+    open_section(at, "Finalize & download")
+    assert f"{len(blanks)} item" in texts(at)
+    at.text_input(key="plan_sign_name").set_value("A. Rivera")
+    at.text_input(key="plan_sign_credentials").set_value("LCSW")
+    at.checkbox(key="plan_sign_attest").check()
+    click(at, "plan_sign_submit")
+    assert "Not signed" in texts(at) and len(plans(store, intake_done)[0]) == 2
 
-    # Signing without the attestation is refused; with it the plan becomes final and read-only.
+    at.text_area(key="plan_formulation").set_value(COMPLETED_FORMULATION)
+    click(at, "plan_overview_save")
+    history, plan = plans(store, intake_done)
+    assert plan.version == 3 and not [f for f in plan.flags if f.blocks_signing]
     at.text_input(key="plan_sign_name").set_value("A. Rivera")
     at.text_input(key="plan_sign_credentials").set_value("LCSW")
     click(at, "plan_sign_submit")
-    assert "client took part" in texts(at) and len(plans(store, intake_done)[0]) == 2
+    assert "client took part" in texts(at) and len(plans(store, intake_done)[0]) == 3
     at.checkbox(key="plan_sign_attest").check()
     click(at, "plan_sign_submit")
     history, plan = plans(store, intake_done)
-    assert plan.status == "final" and plan.version == 3 and plan.signature.clinician_name == "A. Rivera"
+    assert plan.status == "final" and plan.version == 4 and plan.signature.clinician_name == "A. Rivera"
     assert "signed by A. Rivera" in texts(at)
     assert at.text_area(key="plan_presenting").disabled and at.button(key="plan_overview_save").disabled
 
     click(at, "plan_revise")
     history, plan = plans(store, intake_done)
-    assert (plan.version, plan.status, plan.signature) == (4, "draft", None)
+    assert (plan.version, plan.status, plan.signature) == (5, "draft", None)
     assert not at.text_area(key="plan_presenting").disabled
+
+
+def test_jump_from_the_list_to_the_field(intake_done, store):
+    """Each item to complete is a link: it opens the section holding the field and says what the field needs."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    formulation_blank = next(f for f in plan.flags if f.path == "formulation")
+    jumps = [b for b in at.button if (b.key or "").startswith("plan_jump_blank_")]
+    assert len(jumps) == len([f for f in plan.flags if f.severity == "incomplete"])
+    open_section(at, "History")
+    next(b for b in jumps if "Formulation" in b.label).click().run()
+    assert at.session_state["plan_section"] == "Overview"
+    assert any(formulation_blank.message in i.value.replace("\\", "") for i in at.info)
+
+
+def test_no_start_date_blocks_signing_until_set(intake_done, store):
+    """A plan without a start date cannot be signed; setting it in Sessions & safety clears the blank."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    PlanService(store).save(
+        intake_done,
+        plan.model_copy(update={"session_plan": plan.session_plan.model_copy(update={"start_date": None})}),
+        "x",
+    )
+    at.run()
+    click(at, "plan_open_latest")  # saved outside this tab: open it here
+    assert any(f.code == "start-date" for f in plans(store, intake_done)[1].flags)
+    assert any("no start date" in b.label for b in at.button if (b.key or "").startswith("plan_jump_blank"))
+    at.date_input(key="plan_session_start").set_value(date(2027, 1, 4))
+    click(at, "plan_care_save")
+    _, plan = plans(store, intake_done)
+    assert plan.session_plan.start_date == date(2027, 1, 4)
+    assert not any(f.code == "start-date" for f in plan.flags)
+
+
+def test_diagnoses_are_entered_with_a_checked_code(intake_done, store):
+    """A diagnosis is a label and an ICD-10-CM code (upper-cased); a code of the wrong shape is a plan-check error
+    that blocks signing, and no diagnosis at all is only a warning."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    assert "diagnosis" in {f.code for f in plan.flags if f.severity == "warning"}
+    at.text_input(key="plan_dx_code_0").set_value("f32.1")
+    at.text_input(key="plan_dx_label_0").set_value("Major depressive disorder, single episode, moderate")
+    click(at, "plan_overview_save")
+    _, plan = plans(store, intake_done)
+    assert [(d.icd10, d.label) for d in plan.diagnoses] == [
+        ("F32.1", "Major depressive disorder, single episode, moderate")
+    ]
+    assert "diagnosis" not in {f.code for f in plan.flags}
+    at.text_input(key="plan_dx_code_0").set_value("F32-1")
+    click(at, "plan_overview_save")
+    _, plan = plans(store, intake_done)
+    assert [f.code for f in plan.flags if f.severity == "error"] == ["diagnosis-code"]
+    assert any(
+        "is not an ICD-10-CM code" in e.label.replace("\\", "")
+        for e in at.button
+        if e.key and e.key.startswith("plan_jump_error")
+    )
+
+
+def test_an_edit_against_an_older_version_is_refused_not_lost(intake_done, store):
+    """When another tab saves a newer version, this tab stays on the version it was editing (its widgets keep what
+    was typed), says a newer one exists, refuses to save over it, and opens the newer one on request."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    elsewhere = plan.model_copy(update={"presenting_problem": "Rewritten in another tab."})
+    PlanService(store).save(intake_done, elsewhere, "Edited in another tab")
+    at.run()
+    assert "Version 2 was saved after the version 1" in texts(at)
+    assert at.text_area(key="plan_presenting").value == plan.presenting_problem  # still the version being edited
+    at.text_area(key="plan_presenting").set_value("Typed here, against version 1.")
+    click(at, "plan_overview_save")
+    assert "changed elsewhere" in texts(at)
+    assert at.text_area(key="plan_presenting").value == "Typed here, against version 1."
+    assert plans(store, intake_done)[1].presenting_problem == "Rewritten in another tab."
+    click(at, "plan_open_latest")
+    assert at.text_area(key="plan_presenting").value == "Rewritten in another tab."
+    assert "was saved after" not in texts(at)
+
+
+def test_preview_and_history_read_like_documents(intake_done, store):
+    """The preview shows the document the exports make; History lists versions and shows changed sentences, and
+    the chosen versions stay chosen while the clinician looks."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    open_section(at, "Preview")
+    shown = texts(at)
+    assert "Start date:** 2026-12-07" in shown or "Start date: 2026-12-07" in shown
+    assert (
+        "Goal 1." in shown and "Sources" in shown and "Plan check" not in "\n".join(m.value for m in at.main.markdown)
+    )
+    _, plan = plans(store, intake_done)
+    goal = plan.goals[0]
+    at.text_area(key=f"plan_goal_desc_{goal.id}").set_value("Feel steady at work again.")
+    click(at, f"plan_goal_save_{goal.id}")
+    open_section(at, "History")
+    assert at.dataframe[0].value["Version"].tolist() == [2, 1]
+    assert at.selectbox(key="plan_diff_older").value == 1 and at.selectbox(key="plan_diff_newer").value == 2
+    diff = texts(at)
+    assert "Goal 1" in diff and "+ Feel steady at work again." in diff and "@@" not in diff
+    assert f"~~{goal.description.split('. ')[0]}" in diff
+    at.selectbox(key="plan_diff_older").set_value(2).run()
+    assert at.session_state["plan_section"] == "History" and "Pick two different versions" in texts(at)
 
 
 def test_add_remove_reorder(intake_done, store):
@@ -140,11 +273,17 @@ def test_add_remove_reorder(intake_done, store):
     _, plan = plans(store, intake_done)
     assert len(plan.interventions) == count + 1 and plan.interventions[-1].frequency == "weekly in session"
     last = plan.interventions[-1].id
+    # A new intervention serves the whole plan until it is given objectives: it is listed after the goals' own.
+    assert plan.intervention_groups()[-1] == (None, [plan.interventions[-1]])
+    first_goal = plan.goals[0]
     at.text_area(key=f"plan_int_desc_{last}").set_value("Review the week's thought record together")
+    at.multiselect(key=f"plan_int_objs_{last}").set_value([first_goal.objectives[0].id])
     at.number_input(key=f"plan_int_order_{last}").set_value(1)
     click(at, "plan_interventions_save")
     _, plan = plans(store, intake_done)
+    # Now under goal 1, first among that goal's interventions.
     assert plan.interventions[0].id == last and plan.interventions[0].description.startswith("Review the week")
+    assert plan.goal_served(plan.interventions[0]).id == first_goal.id
 
     click(at, f"plan_goal_remove_{goal_ids[-1]}")
     _, plan = plans(store, intake_done)
@@ -198,12 +337,13 @@ def test_intake_draft_command_leads_to_the_plan(intake_done, store):
 
 
 def test_download_buttons_make_every_format_and_log_it(intake_done, store):
-    """One download button per format, made for the current version."""
+    """One download button per format this plan can have (no client safety-plan page without a safety plan)."""
     from exports import FORMATS
 
     at = open_plan(intake_done)
     click(at, "plan_draft")
     buttons = {b.proto.id for b in at.get("download_button")}
-    assert len(buttons) == len(FORMATS)
-    for key in FORMATS:
+    offered = [key for key in FORMATS if key != "safety-plan"]
+    assert len(buttons) == len(offered)
+    for key in offered:
         assert any(f"plan_download_{key}" in button for button in buttons)
