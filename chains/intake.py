@@ -31,6 +31,7 @@ from records.models import (
     ClientInfo,
     IntakeRecord,
     Measure,
+    RiskAssessment,
     SectionId,
     SessionPlan,
     SuicidalIdeation,
@@ -317,13 +318,13 @@ def _risk_followup(record: IntakeRecord, risk_text: str, asked: list[str]) -> tu
         if missing:
             return (
                 "risk_details",
-                f"You reported {' and '.join(concerns)}. Please add what you know about {', '.join(missing)}.",
+                f"You noted the client has had {' and '.join(concerns)}. What do you know about {', '.join(missing)}?",
             )
     if "risk_protective" not in asked and not risk.protective_factors:
         return (
             "risk_protective",
             "What protective factors or reasons for living did the client name (people, pets, faith, plans)? "
-            "A safety plan will be required for this client.",
+            "The plan will include a safety plan written with the client.",
         )
     return None
 
@@ -409,20 +410,96 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
         + (f", {record.client.pronouns}" if record.client.pronouns else ""),
         "Problem areas: " + (", ".join(taxonomy.area_label(a) for a in record.problem_areas) or "none identified yet"),
         "Risk: " + risk_line,
-        "Measures: "
-        + (
-            ", ".join(
-                f"{m.name} {m.display_score}" + (f" ({m.severity})" if m.severity else "") for m in record.measures
-            )
-            or "none"
-        ),
+        "Measures: " + ("; ".join(measure_phrase(m) for m in record.measures) or "none"),
         "Orientation: " + (", ".join(taxonomy.modality_label(o) for o in record.orientation) or "not chosen"),
-        "Sessions: "
-        + ", ".join(
+        "Sessions: " + session_phrase(session),
+        "Client's words: " + ("; ".join(f"“{w}”" for w in record.client_words) or "none quoted"),
+    ]
+    return "\n".join(lines)
+
+
+_BAND_WORDS = {"minimal", "mild", "moderate", "moderately severe", "severe", "low", "medium", "high", "extreme"}
+
+
+def measure_phrase(measure: Measure) -> str:
+    """'GAD-7 16 — severe range', or just 'AUDIT-C 8' for an instrument without bands."""
+    if not measure.severity:
+        return f"{measure.name} {measure.display_score}"
+    band = f"{measure.severity} range" if measure.severity in _BAND_WORDS else measure.severity
+    return f"{measure.name} {measure.display_score} — {band}"
+
+
+def _risk_phrases(before: RiskAssessment, after: RiskAssessment) -> list[str]:
+    """The risk facts this answer recorded, in a supervisor's shorthand."""
+    said: list[str] = []
+    if after.suicidal_ideation != before.suicidal_ideation and after.suicidal_ideation is not None:
+        said.append(
+            {
+                SuicidalIdeation.DENIED: "suicidal ideation denied",
+                SuicidalIdeation.PASSIVE: "passive suicidal ideation",
+                SuicidalIdeation.ACTIVE: "active suicidal ideation",
+                SuicidalIdeation.PRESENT: "suicidal ideation (type not stated)",
+            }[after.suicidal_ideation]
+        )
+    for name, label in (("plan", "plan"), ("intent", "intent"), ("means_access", "access to means")):
+        value = getattr(after, name)
+        if value is not None and value != getattr(before, name):
+            said.append(f"{label} reported" if value else f"no {label}")
+    if after.means and after.means != before.means:
+        said.append("means named: " + ", ".join(after.means))
+    if after.self_harm is not None and after.self_harm != before.self_harm:
+        said.append("self-harm reported" if after.self_harm else "self-harm denied")
+    if after.homicidal_ideation is not None and after.homicidal_ideation != before.homicidal_ideation:
+        said.append("thoughts of harming others reported" if after.homicidal_ideation else "homicidal ideation denied")
+    if after.prior_attempts is not None and after.prior_attempts != before.prior_attempts:
+        said.append("prior attempts reported" if after.prior_attempts else "no prior attempts")
+    for label, old, new in (
+        ("last", before.recency, after.recency),
+        ("self-harm last", before.self_harm_recency, after.self_harm_recency),
+    ):
+        if new and new != old:
+            said.append(f"{label}: {new}")
+    if after.protective_factors and after.protective_factors != before.protective_factors:
+        said.append("protective factors: " + ", ".join(after.protective_factors))
+    return said
+
+
+def recorded(before: IntakeRecord, after: IntakeRecord, taxonomy: Taxonomy, section: SectionId) -> str:
+    """One line acknowledging what the last answer added to the record, as a supervisor would read it back."""
+    said: list[str] = []
+    if after.client.age is not None and after.client.age != before.client.age:
+        said.append(f"age {after.client.age}")
+    if after.client.pronouns and after.client.pronouns != before.client.pronouns:
+        said.append(after.client.pronouns)
+    new_areas = [a for a in after.problem_areas if a not in before.problem_areas]
+    if new_areas:
+        said.append("problem areas: " + ", ".join(taxonomy.area_label(a) for a in new_areas))
+    said += _risk_phrases(before.risk, after.risk)
+    said += [measure_phrase(m) for m in after.measures if m not in before.measures]
+    new_orientation = [o for o in after.orientation if o not in before.orientation]
+    if new_orientation:
+        said.append("orientation: " + ", ".join(taxonomy.modality_label(o) for o in new_orientation))
+    if after.session != before.session:
+        said.append("sessions: " + session_phrase(after.session))
+    quotes = len(after.client_words) - len(before.client_words)
+    if quotes > 0:
+        said.append(f"{quotes} quote{'s' if quotes != 1 else ''} in the client's words")
+    if not said:
+        return f"Recorded under {SECTIONS[section].title}."
+    line = "Recorded: " + "; ".join(said) + "."
+    if after.risk.flagged and not before.risk.flagged:
+        line += " Risk is flagged: the plan will need a safety plan."
+    return line
+
+
+def session_phrase(session: SessionPlan) -> str:
+    """'weekly, 50 minutes, from 2026-12-07, 20 sessions, review every 90 days, in person' (what is known)."""
+    return (
+        ", ".join(
             v
             for v in (
                 session.frequency,
-                f"{session.duration_minutes} min" if session.duration_minutes else None,
+                f"{session.duration_minutes} minutes" if session.duration_minutes else None,
                 f"from {session.start_date.isoformat()}" if session.start_date else None,
                 f"{session.sessions} sessions" if session.sessions else None,
                 f"review every {session.review_interval_days} days" if session.review_interval_days else None,
@@ -430,26 +507,8 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
             )
             if v
         )
-        or "Sessions: not set",
-        "Client's words: " + ("; ".join(f"“{w}”" for w in record.client_words) or "none quoted"),
-    ]
-    return "\n".join(lines)
-
-
-def _noted(before: IntakeRecord, after: IntakeRecord, taxonomy: Taxonomy) -> str:
-    """A short acknowledgement of what the last answer added to the record."""
-    notes = []
-    new_measures = [m for m in after.measures if m not in before.measures]
-    if new_measures:
-        notes.append(", ".join(f"{m.name} {m.display_score}" for m in new_measures))
-    if after.risk.flagged and not before.risk.flagged:
-        notes.append("risk flagged — a safety plan will be required")
-    new_orientation = [o for o in after.orientation if o not in before.orientation]
-    if new_orientation:
-        notes.append("orientation: " + ", ".join(taxonomy.modality_label(o) for o in new_orientation))
-    if after.session != before.session and after.session.frequency:
-        notes.append("session plan updated")
-    return f"Noted: {'; '.join(notes)}." if notes else "Noted."
+        or "not set"
+    )
 
 
 # -- the state machine ------------------------------------------------------------------------
@@ -549,7 +608,7 @@ def _answer(state: IntakeState, text: str, context: IntakeContext, note: str) ->
         state.skipped.remove(section)
     state.followup = None
     record = build_record(state, context)
-    acknowledgement = note + _noted(before, record, context.taxonomy)
+    acknowledgement = note + recorded(before, record, context.taxonomy, SectionId(section))
     follow = next_followup(state, record, context.taxonomy)
     if follow is not None:
         followup_id, follow_text = follow

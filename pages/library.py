@@ -7,7 +7,7 @@ import streamlit as st
 from config import get_settings
 from knowledge.ingest import MAX_FILE_BYTES, SUPPORTED_TYPES, delete_document, ingest, list_documents
 from knowledge.models import Kind
-from ui import KIND_LABELS, escape_md, hit_card, library_index
+from ui import KIND_LABELS, escape_md, hit_card, library_index, plural
 
 INGEST_REPORT = "library_ingest_report"
 
@@ -105,7 +105,7 @@ if submitted:
     if not uploads:
         st.warning("Choose one or more files first.")
     else:
-        with st.status(f"Adding {len(uploads)} document(s)…", expanded=True) as status:
+        with st.status(f"Adding {plural(len(uploads), 'document')}…", expanded=True) as status:
             bar = st.progress(0.0)
             report = ingest(
                 index,
@@ -118,7 +118,7 @@ if submitted:
         for result in report.results:
             if result.ok:
                 verb = {"added": "Added", "replaced": "Replaced", "unchanged": "Already in the library:"}[result.status]
-                messages.append(("success", f"{verb} {result.name} ({result.passages} passages)."))
+                messages.append(("success", f"{verb} {result.name} ({plural(result.passages, 'passage')})."))
             else:
                 messages.append(("error", f"{result.name}: {result.message}"))
         st.session_state[INGEST_REPORT] = messages
@@ -128,11 +128,11 @@ documents = list_documents(get_settings().data_dir)
 if not documents:
     st.info("No reference documents yet.", icon=":material/description:")
 for document in documents:
-    cols = st.columns([5, 2, 1], vertical_alignment="center")
-    pages = f"{document.pages} pages · " if document.pages else ""
+    cols = st.columns([5, 3, 2], vertical_alignment="center")
+    pages = f"{plural(document.pages, 'page')} · " if document.pages else ""
     cols[0].markdown(f"**{escape_md(document.name)}**")
-    cols[1].caption(f"{pages}{document.passages} passages · added {document.added:%Y-%m-%d}")
-    with cols[2].popover("Remove", icon=":material/delete:"):
+    cols[1].caption(f"{pages}{plural(document.passages, 'passage')} · added {document.added:%Y-%m-%d}")
+    with cols[2].popover("Remove", icon=":material/delete:", width="stretch"):
         st.write(f"Remove {escape_md(document.name)} and its passages from the search index?")
         if st.button("Remove", key=f"library_delete_{document.id}", type="primary"):
             delete_document(index, document.id, get_settings().data_dir)

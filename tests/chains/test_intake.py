@@ -225,3 +225,29 @@ def test_llm_facts_fill_gaps_and_rules_win(context):
     assert (record.client.age, record.client.pronouns) == (41, "he/him")
     assert [(m.name, m.score) for m in record.measures] == [("PHQ-9", 15), ("GAD-7", 8)]
     assert record.session.sessions == 12 and record.orientation == ["ifs"]
+
+
+def test_replies_read_back_what_was_recorded(context):
+    """Each answer is acknowledged in one line with what it added — scores with their band — not a bare 'Noted'."""
+    state = at_section(context, SectionId.MEASURES)
+    state, reply = step(state, "PHQ-9 9, GAD-7 16 today", context)
+    assert reply.text.splitlines()[0] == "Recorded: PHQ-9 9 — mild range; GAD-7 16 — severe range."
+    state, reply = step(state, "skip", context)  # client goals
+    state, reply = step(state, "CBT", context)
+    assert reply.text.startswith("Recorded: orientation: Cognitive behavioral therapy (CBT).")
+    _, replies = run(context, "41-year-old, he/him, teacher", "Grew up in Leeds")
+    assert replies[1].startswith("Recorded: age 41; he/him.")
+    assert replies[2].startswith("Recorded under Presenting problem.") or replies[2].startswith("Recorded: ")
+
+
+def test_risk_follow_ups_speak_about_the_client(context):
+    """Risk read back as recorded, and the follow-up asks the clinician about the client (not 'you reported')."""
+    state = at_section(context, SectionId.RISK)
+    state, reply = step(state, "Endorses passive SI, denies HI.", context)
+    first = reply.text.split(" You noted")[0]
+    assert first == (
+        "Recorded: problem areas: Suicidal thoughts and risk; passive suicidal ideation; homicidal ideation denied. "
+        "Risk is flagged: the plan will need a safety plan."
+    )
+    assert "You noted the client has had suicidal thoughts. What do you know about a plan, intent to act" in reply.text
+    assert "You reported" not in reply.text

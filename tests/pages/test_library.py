@@ -52,6 +52,25 @@ def test_search_shows_results_with_ids(app):
     assert "id: " in captions and "source: library:" in captions
 
 
+def test_placeholders_read_as_blanks(app):
+    """A library objective shows its placeholders as readable blanks, never as raw {braces}."""
+    app.multiselect(key="library_kinds").set_value(["objective"]).run()
+    app.text_input(key="library_query").input("reduce depression score by target date").run()
+    shown = [plain(card) for card in cards(app)]
+    assert shown and not [c for c in shown if "{" in c]
+    assert any("[target date]" in c for c in shown)
+
+
+def test_upload_limit_is_the_same_everywhere():
+    """The upload widget's limit (Streamlit's server.maxUploadSize) is the one the page states and ingest checks."""
+    import tomllib
+
+    from knowledge.ingest import MAX_FILE_BYTES
+
+    config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
+
+
 def test_kind_filter(app):
     """The kind filter limits results to that kind."""
     app.multiselect(key="library_kinds").set_value(["intervention"]).run()
@@ -113,6 +132,7 @@ def test_reference_documents_listed_searched_and_removed(small_app):
     assert report.ok
     at.run()
     assert any("supervision\\-notes\\.md" in m.value for m in at.markdown)
+    assert any("1 passage · added" in c.value for c in at.caption)  # not "1 passages"
     at.text_input(key="library_query").set_value("pull to rescue when the client goes quiet").run()
     assert any("source: supervision-notes.md" in plain(c.value) for c in at.caption)
     document = list_documents()[0]
