@@ -57,6 +57,7 @@ bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.draft
 	$(BIN)/python -m benchmarks.brainstorm
 	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.startup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import clinician, escape_md, library_index
+from ui import clinician, escape_md, start_loading
 
 # A local favicon: a ":material/…:" icon here makes the browser fetch it from Google's font CDN.
 st.set_page_config(
@@ -26,5 +26,6 @@ with st.sidebar:
         st.caption(f"Signed in as {escape_md(owner)}")
         st.button("Sign out", key="auth_logout", on_click=st.logout, icon=":material/logout:")
 
-library_index()
 navigation.run()
+# The search index opens in the background once the first page is drawn (a page that needs it sooner opens it).
+start_loading()

@@ -2,29 +2,35 @@
 
 The only module besides `app.py` and `pages/` that imports streamlit. Nothing per-client
 is cached here: the cached objects are the index and the library, identical for every user.
+
+Importing this module is cheap on purpose: the search machinery (Chroma, ONNX Runtime, BM25) loads on a
+background thread started by `start_loading`, so a page draws its first elements at once and waits for the
+index only where it needs it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
 from chains.intake import IntakeContext
 from config import get_settings
 from exports.document import Bullets, Document, ExportContext, Fields, Heading, Item, Paragraph, Table
-from knowledge.embeddings import EmbeddingModelMissing
-from knowledge.index import Hit, LibraryIndex
 from knowledge.loader import Library, LibraryError, load_library
 from knowledge.models import Kind, Taxonomy, readable
-from knowledge.service import IndexLocked, open_index, restore_references
 from records.plans import PlanService
 from records.service import IntakeService
 from records.store import Client, RecordStore
+
+if TYPE_CHECKING:
+    from knowledge.index import Hit, LibraryIndex
+    from knowledge.service import IndexLoader
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
@@ -99,47 +105,69 @@ def hit_card(hit: Hit, taxonomy: Taxonomy):
     return card
 
 
-@dataclass
-class _IndexHolder:
-    """The shared index plus whether this process has refreshed it from the library yet."""
+@st.cache_resource(show_spinner=False)
+def _library() -> Library:
+    """The curated library (YAML, about 0.1 s), loaded once per process."""
+    return load_library(get_settings().library_dir)
 
-    index: LibraryIndex
-    library: Library
-    refreshed: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock)
+
+def curated_library() -> Library:
+    """The curated library, without waiting for the search index; stops the page if the files are broken."""
+    try:
+        return _library()
+    except LibraryError as error:
+        st.error(f"The knowledge library could not be opened: {error}", icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False)
-def _index_holder() -> _IndexHolder:
-    settings = get_settings()
-    library = load_library(settings.library_dir)
-    return _IndexHolder(index=open_index(settings, library), library=library)
+def _loader() -> IndexLoader:
+    from knowledge.service import IndexLoader
+
+    return IndexLoader(get_settings(), _library()).start()
+
+
+@st.cache_resource(show_spinner=False)
+def _fonts(_after: IndexLoader) -> threading.Thread:
+    """Make the PDF fonts once the index is loaded (a no-op when `make run` already made them)."""
+    from exports.pdf import font_files
+
+    def prepare() -> None:
+        _after.wait()
+        font_files()
+
+    thread = threading.Thread(target=prepare, name="anamnesis-fonts", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_loading() -> None:
+    """Begin opening the search index (then preparing the PDF fonts) in the background: once per process, and
+    returns at once."""
+    with contextlib.suppress(LibraryError):  # `curated_library()` reports it on the page
+        _fonts(_loader())
 
 
 def library_index() -> tuple[LibraryIndex, Library]:
-    """The search index, refreshed from the library once per process with a visible progress bar.
-
-    Stops the page with a clear message when the library or the embedding model is broken.
-    """
-    try:
-        holder = _index_holder()
-    except (LibraryError, EmbeddingModelMissing, IndexLocked, ValueError) as error:
-        st.error(f"The knowledge library could not be opened: {error}", icon=":material/error:")
+    """The search index, up to date with the library, and the library. While it is still loading, the page shows
+    what is happening with a progress bar; a broken library or missing model stops the page with the fix."""
+    curated_library()  # a broken library stops the page here, with its message
+    loader = _loader()
+    if not loader.done:
+        bar = st.progress(loader.fraction, text=loader.message)
+        while not loader.wait(0.1):
+            bar.progress(min(1.0, loader.fraction), text=loader.message)
+        bar.empty()
+    if loader.error is not None:
+        st.error(f"The knowledge library could not be opened: {loader.error}", icon=":material/error:")
         st.stop()
-    if not holder.refreshed:
-        with holder.lock:
-            if not holder.refreshed:
-                bar = st.progress(0.0, text="Preparing the knowledge library (first start only)…")
-                holder.index.refresh(holder.library, lambda fraction, message: bar.progress(fraction, text=message))
-                restore_references(holder.index, get_settings())
-                bar.empty()
-                holder.refreshed = True
-    return holder.index, holder.library
+    return loader.index, loader.library
 
 
 def reload_library() -> None:
     """Forget the cached library and index, so the next access re-reads the files."""
-    _index_holder.clear()
+    _loader.clear()
+    _library.clear()
 
 
 @st.cache_resource(show_spinner=False)
@@ -167,16 +195,21 @@ def _session_memo(function: Callable[[str], T], key: str, size: int = 4) -> Call
 
 
 def intake_service(owner: str | None = None) -> IntakeService:
-    """An intake service for this clinician (the signed-in one by default), over the shared store and index."""
-    index, library = library_index()
+    """An intake service for this clinician (the signed-in one by default), over the shared store; it waits for
+    the search index only when an answer is read (problem areas are scored against it)."""
     owner = clinician() if owner is None else owner
-    area_fit = _session_memo(index.area_fit, "_anamnesis_area_fit")
-    return IntakeService(record_store(), IntakeContext(library.taxonomy, area_fit), owner)
+
+    def area_fit(text: str) -> dict[str, float]:
+        return library_index()[0].area_fit(text)
+
+    return IntakeService(
+        record_store(), IntakeContext(curated_library().taxonomy, _session_memo(area_fit, "_anamnesis_area_fit")), owner
+    )
 
 
 def export_context() -> ExportContext:
     """What exports and the preview need besides the plan: the library and the practice lines from settings."""
-    return ExportContext.configured(library_index()[1], get_settings())
+    return ExportContext.configured(curated_library(), get_settings())
 
 
 def show_document(document: Document) -> None:
@@ -210,8 +243,7 @@ def show_document(document: Document) -> None:
 
 def plan_service(owner: str | None = None) -> PlanService:
     """A plan service for this clinician; lint checks sources against the loaded library."""
-    _, library = library_index()
-    return PlanService(record_store(), library.by_id, clinician() if owner is None else owner)
+    return PlanService(record_store(), curated_library().by_id, clinician() if owner is None else owner)
 
 
 def signed_in_user() -> str | None:
@@ -298,15 +330,15 @@ def chat_model():
 
 def llm_gap_filler():
     """A function record → checked LLM facts for the intake's 'fill gaps' button, or None without a model."""
-    from chains.llm import structured
-    from chains.llm_extract import LLMIntakeFacts, extract_with_llm
-
     settings = get_settings()
     if settings.llm_provider == "none":
         return None
+    from chains.llm import structured
+    from chains.llm_extract import LLMIntakeFacts, extract_with_llm
+
     model = structured(chat_model(), LLMIntakeFacts, settings)
     redact = settings.llm_redact_identifiers and not settings.llm_is_local
-    taxonomy = library_index()[1].taxonomy
+    taxonomy = curated_library().taxonomy
     return lambda record: extract_with_llm(model, record, taxonomy, redact)
 
 

@@ -17,6 +17,7 @@ import fontpkg_noto_sans
 from fontTools import ttLib
 from fontTools.varLib import instancer
 from fpdf import FPDF
+from fpdf import encryption as _fpdf_encryption
 
 from exports import printable
 from exports.document import (
@@ -48,6 +49,12 @@ _HEADINGS = {1: (14, 5.0), 2: (12, 3.5), 3: (10.5, 2.0)}  # level → (font size
 _KEEP_WITH_HEADING = 3 * _LINE
 #: An objective or intervention shorter than this is never split across pages (mm).
 _KEEP_TOGETHER = 60
+
+# fpdf2 keeps the ImportError of its optional `cryptography` dependency, traceback included, and that traceback
+# holds the frames that first imported fpdf2: often a page run whose variables hold a client's plan. Nothing
+# per-client may outlive a session (tests/pages/test_isolation.py walks the heap for it), so drop the frames.
+if getattr(_fpdf_encryption, "import_error", None) is not None:
+    _fpdf_encryption.import_error = _fpdf_encryption.import_error.with_traceback(None)
 
 #: Printed in place of a character Noto Sans has no glyph for (CJK, emoji…); fpdf2 would leave a blank.
 REPLACEMENT = "\ufffd"

@@ -20,7 +20,6 @@ import chromadb
 import numpy as np
 import Stemmer
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
 from pydantic import BaseModel, Field
 
 from knowledge.embeddings import MODEL_ID, OnnxEmbeddings
@@ -169,11 +168,12 @@ class LibraryIndex:
         self.client = client
         self.taxonomy = taxonomy
         self.embeddings = embeddings
-        self.store = Chroma(
-            client=client,
-            collection_name=collection,
-            embedding_function=embeddings,
-            collection_metadata={"hnsw:space": "cosine", "embedding_model": MODEL_ID},
+        # Vectors are always computed here (never by Chroma, whose default model would download), so the
+        # collection has no embedding function.
+        self.collection: chromadb.Collection = client.get_or_create_collection(
+            name=collection,
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedding_model": MODEL_ID},
         )
         self._snapshot = _Snapshot()
         #: Held by whatever changes the stored documents (library refresh, adding or removing reference
@@ -181,11 +181,6 @@ class LibraryIndex:
         #: uses one snapshot, swapped in whole by `reload`.
         self.writing = threading.RLock()
         self.reload()
-
-    @property
-    def collection(self) -> chromadb.Collection:
-        """The underlying Chroma collection."""
-        return self.store._collection
 
     # -- reading ---------------------------------------------------------------
 

@@ -709,6 +709,7 @@ def rebuild_references(
     owned = {i for d in store.documents() for i in d.passage_ids}
     orphans = [i for i in index.stored_ids(Kind.REFERENCE) if _REFERENCE_ID.match(i) and i not in owned]
     _remove_passages(index, orphans)
-    index.reload()
+    if orphans or any(r.status != IngestStatus.UNCHANGED for r in results):  # nothing written: the snapshot stands
+        index.reload()
     progress(1.0, "Reference documents are up to date")
     return IngestReport(tuple(results), time.perf_counter() - started, orphans_removed=len(orphans))

@@ -99,6 +99,53 @@ def _reset_chroma_cache() -> None:
     SharedSystemClient.clear_system_cache()
 
 
+class IndexLoader:
+    """Opens the index and brings it up to date on a background thread, so the app can draw its pages while the
+    search machinery (Chroma, the ONNX model, BM25) loads. One per process; holds no client data."""
+
+    def __init__(self, settings: Settings, library: Library):
+        self.settings = settings
+        self.library = library
+        self.fraction = 0.0
+        self.message = "Opening the knowledge library…"
+        self.index: LibraryIndex | None = None
+        self.error: Exception | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._load, name="anamnesis-index-loader", daemon=True)
+
+    def start(self) -> IndexLoader:
+        """Begin loading (returns at once)."""
+        self._thread.start()
+        return self
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.fraction, self.message = fraction, message
+
+    def _load(self) -> None:
+        try:
+            index = open_index(self.settings, self.library)
+            index.refresh(self.library, self._progress)
+            self._progress(1.0, "Restoring your reference documents…")
+            restore_references(index, self.settings)
+            self._progress(1.0, "Warming up search…")
+            index.embed_query("warm up")  # loads the ONNX session before the first search needs it
+            self.index = index
+        except Exception as error:  # shown to the clinician by whoever waits
+            log.exception("The knowledge library could not be opened")
+            self.error = error
+        finally:
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        """Whether loading has finished (successfully or not)."""
+        return self._done.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until loading has finished or `timeout` passed; True when finished."""
+        return self._done.wait(timeout)
+
+
 def ready_index(settings: Settings, progress: Progress = no_progress) -> tuple[LibraryIndex, Library, RefreshReport]:
     """Open the index and refresh it from the library files and the stored reference documents
     (incremental; near-instant when nothing changed)."""

@@ -42,6 +42,8 @@ class Added:
     where: str  # "goal 2", or "a new goal"
 
 
+st.title("Brainstorm")
+st.caption("Ideas from the library (and your reference documents) for any concern. Everything runs offline.")
 index, library = library_index()
 taxonomy = library.taxonomy
 plans = plan_service()
@@ -107,9 +109,6 @@ def card(hit: Hit, goal_id: str | None) -> None:
         if addable and cols[1].button("Add to plan", key=f"brainstorm_add_{hit.id}", icon=":material/playlist_add:"):
             add_to_plan(hit, goal_id)
 
-
-st.title("Brainstorm")
-st.caption("Ideas from the library (and your reference documents) for any concern. Everything runs offline.")
 
 last: Added | None = st.session_state.get(UNDO)
 if last is not None and client and last.client_id == client.id:

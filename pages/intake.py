@@ -8,18 +8,17 @@ from typing import Any
 import streamlit as st
 
 from chains.intake import MAX_ANSWER_CHARS, SECTIONS, progress
-from chains.llm import LLMConfigError
-from chains.llm_extract import LLMExtractionFailed
+from config import get_settings
 from records.models import SECTION_ORDER, SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord, SuicidalIdeation
 from records.store import StoreError
 from ui import (
     AUTODRAFT,
     active_client,
     choose_client,
+    curated_library,
     edited_rows,
     escape_md,
     intake_service,
-    library_index,
     llm_gap_filler,
     plural,
     show_text,
@@ -39,8 +38,7 @@ FIX = "intake_fix"
 NOTICE = "intake_notice"
 
 service = intake_service()
-_, library = library_index()
-taxonomy = library.taxonomy
+taxonomy = curated_library().taxonomy
 
 
 def pick_client_view() -> None:
@@ -266,14 +264,22 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
         getattr(st, notice[0])(escape_md(notice[1]))
     with st.expander("Structured record — review and correct", expanded=False, icon=":material/fact_check:"):
         corrections_form(client_id, record)
+    if get_settings().llm_provider != "none":
+        model_gap_filling(client_id)
+
+
+def model_gap_filling(client_id: str) -> None:
+    """With a model configured: a button that asks it to fill what the rules left empty."""
+    # Imported here: LangChain costs half a second, which a page without a model should not pay.
+    from chains.llm import LLMConfigError
+    from chains.llm_extract import LLMExtractionFailed
+
     try:
         filler = llm_gap_filler()
     except LLMConfigError as error:
         st.warning(f"The language model is not usable: {error}", icon=":material/warning:")
-        filler = None
-    if filler is not None and st.button(
-        "Fill gaps with the language model", key="intake_llm_fill", icon=":material/auto_fix:"
-    ):
+        return
+    if st.button("Fill gaps with the language model", key="intake_llm_fill", icon=":material/auto_fix:"):
         with st.spinner("Asking the model to read the notes…"):
             try:
                 service.fill_gaps(client_id, filler)
@@ -301,7 +307,8 @@ def intake_view(client) -> None:
         "Type your answer, or 'help' for commands", max_chars=MAX_ANSWER_CHARS, key="intake_chat_input"
     )
     if message is not None:
-        reply = service.send(client.id, message)
+        with st.spinner("Reading the answer…"):
+            reply = service.send(client.id, message)
         if reply.action == "draft":
             st.session_state[AUTODRAFT] = client.id
             st.switch_page("pages/plan.py", query_params={"client": client.id})

@@ -11,12 +11,10 @@ from ui import KIND_LABELS, escape_md, hit_card, library_index, plural
 
 INGEST_REPORT = "library_ingest_report"
 
+st.title("Library")
 index, library = library_index()
 taxonomy = library.taxonomy
-
-
 counts = Counter(e.kind for e in index.entries())
-st.title("Library")
 st.caption(
     f"{counts[Kind.GOAL]} goals · {counts[Kind.OBJECTIVE]} objectives · {counts[Kind.INTERVENTION]} interventions"
     + (f" · {counts[Kind.REFERENCE]} reference passages" if counts[Kind.REFERENCE] else "")

@@ -26,10 +26,10 @@ from ui import (
     PLAN_PIN,
     active_client,
     choose_client,
+    curated_library,
     escape_md,
     export_context,
     intake_service,
-    library_index,
     note_plan_saved,
     pinned_plan_version,
     plan_drafter,
@@ -59,7 +59,7 @@ KEPT = {SECTION, FOCUS, NOTICE, WIDGETS_FOR, AUTODRAFT, PLAN_PIN}
 
 service: PlanService = plan_service()
 intakes = intake_service()
-_, library = library_index()
+library = curated_library()
 taxonomy = library.taxonomy
 area_ids = [t.id for t in taxonomy.problem_areas]
 modality_ids = ["", *(t.id for t in taxonomy.modalities)]

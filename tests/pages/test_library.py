@@ -122,12 +122,12 @@ def small_app(tmp_path, monkeypatch) -> AppTest:
 def test_reference_documents_listed_searched_and_removed(small_app):
     """Documents added to the shared index are listed with limits stated, found by search, and removable."""
     from knowledge.ingest import ingest, list_documents
-    from ui import _index_holder
+    from ui import _loader
 
     at = small_app
     assert any("No reference documents yet" in i.value for i in at.info)
     assert any("20 MB each" in c.value for c in at.caption)
-    index = _index_holder().index
+    index = _loader().index
     report = ingest(index, [("supervision-notes.md", b"Notice the pull to rescue when the client goes quiet.\n")])
     assert report.ok
     at.run()
