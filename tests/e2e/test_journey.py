@@ -117,8 +117,26 @@ def pdf_text(data: bytes) -> str:
     return flat(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages))
 
 
+#: What the clinician writes in place of the formulation's blanks before signing.
+COMPLETIONS = {
+    "Precipitants": "passed over for promotion in September.",
+    "Core conflict": "a wish to be recognised against a fear of being exposed as a fraud.",
+}
+#: Text a document handed over must not contain: the plan check, and Markdown escapes a reader would see.
+NOT_FOR_READERS = ("Plan check", "warning:", "to fix before signing", "(goals[", "\\[", "\\~", "\\_", "\\-")
+
+
+def open_section(page: Page, name: str) -> None:
+    """Open one of the Plan page's sections (its tabs) and wait for the page to settle."""
+    page.get_by_role("tab", name=name).click()
+    expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+    settled(page)
+
+
 def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
-    """Intake chat → draft → edit an objective → sign → five downloads that open, say the edit, and are audited.
+    """Intake chat → saving the untouched corrections form changes nothing → draft → edit an objective → signing
+    refused with the list of what to complete → complete it → sign → every download opens, says the edit and the
+    header facts, shows no plan-check text or escapes, and is audited.
 
     Also: nothing leaves the machine, from the browser or the server (see the module docstring for how).
     """
@@ -132,8 +150,24 @@ def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
         reply = say(page, answer)
         assert answer in chat_texts(page)[-2]
         assert (f"({number + 1}/15 ·" if number < len(ANSWERS) else "The intake is complete") in reply
+        assert "Recorded" in reply and "Noted." not in reply
         if number in (1, 7, 15):
             shots(page, f"intake-answer-{number:02d}")
+
+    # The side panel's corrections form shows what the chat recorded; saving it untouched changes nothing.
+    store = app_server.store
+    before = store.intake(client)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Structured record — review and correct").click()
+    settled(page)
+    expect(sidebar.get_by_label("Pronouns")).to_have_value("she/her")
+    expect(sidebar.get_by_role("spinbutton", name="Age")).to_have_value("38")
+    shots(page, "corrections-form")
+    sidebar.get_by_role("button", name="Save corrections").click()
+    expect(sidebar.get_by_text("Nothing changed, so nothing was saved.")).to_be_visible()
+    settled(page)
+    after = store.intake(client)
+    assert after[1] == before[1] and '"overrides":{}' in after[0].replace(" ", "")
 
     # `draft` hands over to the Plan page, which drafts straight away.
     type_in_chat(page, ANSWER_BOX, "draft")
@@ -143,39 +177,66 @@ def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
     assert urlsplit(page.url).path.endswith("/plan") and client_id(page) == client
     shots(page, "plan-drafted")
 
-    plans = PlanService(app_server.store)
+    plans = PlanService(store)
     drafted = plans.load(client)
-    goal, objective = drafted.goals[0], drafted.goals[0].objectives[0]
-    page.get_by_role("tab", name="Goals & objectives").click()
+    objective = drafted.goals[0].objectives[0]
+    open_section(page, "Goals & objectives")
     box = page.get_by_label("Objective", exact=True).first
     expect(box).to_have_value(objective.description)
     box.fill(EDITED_OBJECTIVE)
     shots(page, "objective-edited")
-    page.get_by_role("button", name=f"Save goal {goal.id}", exact=True).click()
+    page.get_by_role("button", name="Save goal 1", exact=True).click()
     expect(page.get_by_text("Saved as version 2")).to_be_visible()
     settled(page)
     shots(page, "goal-saved")
     assert plans.load(client).goals[0].objectives[0].description == EDITED_OBJECTIVE
 
-    page.get_by_role("tab", name="Finalize & download").click()
-    page.get_by_label("Clinician name").fill("A. Rivera")
-    page.get_by_label("Credentials").fill("LCSW")
-    page.get_by_text("The client took part in developing this plan and agrees with its goals.").click()
-    expect(page.get_by_role("checkbox", name=re.compile("The client took part"))).to_be_checked()
-    shots(page, "signature-filled")
-    page.get_by_role("button", name="Finalize plan").click()
-    expect(page.get_by_text("Finalized as version 3.")).to_be_visible()
+    # Signing is refused while the draft's blanks remain, and the page lists them.
+    blanks = [f for f in plans.load(client).flags if f.blocks_signing]
+    assert blanks
+    open_section(page, "Finalize & download")
+    expect(page.get_by_text(f"Before this plan can be signed, {len(blanks)} items must be completed")).to_be_visible()
+    sign(page)
+    expect(page.get_by_text("Not signed:")).to_be_visible()
     settled(page)
-    page.get_by_role("tab", name="Finalize & download").click()
-    expect(page.get_by_text("Final version 3, signed by A. Rivera, LCSW")).to_be_visible()
+    shots(page, "signing-refused")
+    assert plans.load(client).status == "draft"
+
+    # The first item is a link to its field: the formulation, in the Overview.
+    page.get_by_role("main").get_by_role("button", name=re.compile("^Formulation: complete")).first.click()
+    expect(page.get_by_role("tab", name="Overview")).to_have_attribute("aria-selected", "true")
+    settled(page)
+    box = page.get_by_role("textbox", name="Formulation")
+    lines = box.input_value().splitlines()
+    for heading, text in COMPLETIONS.items():
+        lines = [f"{heading}: {text}" if line.startswith(f"{heading}:") else line for line in lines]
+    box.fill("\n".join(lines))
+    page.get_by_role("button", name="Save overview").click()
+    expect(page.get_by_text("Saved as version 3")).to_be_visible()
+    settled(page)
+    assert not [f for f in plans.load(client).flags if f.blocks_signing]
+
+    open_section(page, "Preview")
+    expect(page.get_by_text("Start date: 2026-12-07")).to_be_visible()
+    shots(page, "plan-preview")  # README's docs/screenshots are copies of these two
+    open_section(page, "History")
+    expect(page.get_by_text("What changed from version 2 to version 3:")).to_be_visible()
+    shots(page, "plan-history")
+
+    open_section(page, "Finalize & download")
+    sign(page)
+    expect(page.get_by_text("Finalized as version 4.")).to_be_visible()
+    settled(page)
+    expect(page.get_by_text("Final version 4, signed by A. Rivera, LCSW")).to_be_visible()
     shots(page, "plan-signed")
 
     final = plans.load(client)
-    assert (final.version, final.status) == (3, "final")
+    assert (final.version, final.status) == (4, "final")
     files = {}
-    for key, fmt in FORMATS.items():
+    offered = [key for key, fmt in FORMATS.items() if fmt.available(final)]
+    for key in offered:
         with page.expect_download() as started:
-            page.get_by_role("button", name=fmt.label, exact=True).click()
+            page.get_by_role("button", name=FORMATS[key].label, exact=True).click()
         download = started.value
         assert download.failure() is None and download.suggested_filename == filename(final, key)
         path = shots.folder / download.suggested_filename
@@ -184,21 +245,46 @@ def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
     shots(page, "downloaded")
 
     exported = TreatmentPlan.model_validate_json(files["json"])
-    assert (exported.status, exported.version, exported.signature.clinician_name) == ("final", 3, "A. Rivera")
-    assert exported.goals[0].objectives[0].description == EDITED_OBJECTIVE
-    assert EDITED_OBJECTIVE in files["md"].decode("utf-8")
-    assert flat(EDITED_OBJECTIVE) in document_text(files["docx"])
-    assert flat(EDITED_OBJECTIVE) in pdf_text(files["pdf"])
+    assert (exported.status, exported.version, exported.signature.clinician_name) == ("final", 4, "A. Rivera")
+    assert exported.goals[0].objectives[0].description == EDITED_OBJECTIVE and exported.flags == []
+    markdown = files["md"].decode("utf-8")
     bundle = Bundle.model_validate_json(files["fhir"])
+    fhir_notes = " ".join(note.text for note in bundle.entry[0].resource.note)
+    readable = {
+        "md": flat(markdown),
+        "docx": document_text(files["docx"]),
+        "pdf": pdf_text(files["pdf"]),
+        "fhir notes": flat(fhir_notes),
+    }
+    for name, text in readable.items():
+        assert flat(EDITED_OBJECTIVE) in text or name == "fhir notes", name
+        facts = ("weekly, 50 minutes", "A. Rivera, LCSW")
+        facts += ("J.W.", "2026-12-07") if name != "fhir notes" else ()  # FHIR carries those as data (below)
+        for fact in facts:
+            assert fact in text, f"{fact!r} missing from the {name} export"
+        for unwanted in NOT_FOR_READERS:
+            assert unwanted not in text, f"{unwanted!r} in the {name} export"
     assert bundle.type == "collection" and EDITED_OBJECTIVE in json.dumps(json.loads(files["fhir"]))
+    care_plan = bundle.entry[0].resource
+    assert care_plan.subject.display == "J.W." and care_plan.period.start.isoformat() == "2026-12-07"
 
-    store = app_server.store
     exports = [e for e in store.audit_events(client) if e.action == "plan.export"]
-    assert sorted(e.detail["format"] for e in exports) == sorted(FORMATS)
-    assert {e.detail["version"] for e in exports} == {3}
+    assert sorted(e.detail["format"] for e in exports) == sorted(offered)
+    assert {e.detail["version"] for e in exports} == {4}
     assert store.verify_audit().ok, store.verify_audit().message
 
     assert_nothing_left_the_machine(app_server, tab)
+
+
+def sign(page: Page) -> None:
+    """Fill the signature form and press Finalize."""
+    page.get_by_label("Clinician name").fill("A. Rivera")
+    page.get_by_label("Credentials").fill("LCSW")
+    checkbox = page.get_by_role("checkbox", name=re.compile("The client took part"))
+    if not checkbox.is_checked():
+        page.get_by_text("The client took part in developing this plan and agrees with its goals.").click()
+    expect(checkbox).to_be_checked()
+    page.get_by_role("button", name="Finalize plan").click()
 
 
 def test_hostile_answers_show_literally_and_never_run(app_server, tabs, shots):
