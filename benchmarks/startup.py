@@ -25,7 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("ANAMNESIS_")}
 
 #: True once the main area shows any text (a title, a spinner's message, a progress bar's label).
-FIRST_ELEMENT = "() => (document.querySelector('[data-testid=\"stMainBlockContainer\"]')?.innerText || '').trim().length > 0"
+FIRST_ELEMENT = (
+    "() => (document.querySelector('[data-testid=\"stMainBlockContainer\"]')?.innerText || '').trim().length > 0"
+)
 PICKER_TEXT = "Which client is this intake for?"
 PDF_SCRIPT = """
 import sys, time
