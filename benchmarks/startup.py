@@ -163,9 +163,7 @@ def markdown(results: dict) -> str:
             f"| restarted app: first element of the Intake page, from the browser's request "
             f"| {spread([s['first_element_s'] for s in page])} | ≤ 3 s |"
         )
-        lines.append(
-            f"| restarted app: client picker usable | {spread([s['usable_s'] for s in page])} | — |"
-        )
+        lines.append(f"| restarted app: client picker usable | {spread([s['usable_s'] for s in page])} | — |")
     lines.append(f"| one-query `cli.py search` process | {spread(results['cli_search_s'])} | ≤ 2 s |")
     renders = [r for r, _ in results["first_pdf_s"]]
     processes = [p for _, p in results["first_pdf_s"]]
