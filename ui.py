@@ -50,6 +50,15 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural_form or singular + 's'}"
 
 
+def options_with(vocabulary: tuple[str, ...], current: str | None) -> list[str]:
+    """Choices for a selectbox over a vocabulary: "" (not set), the vocabulary, and the current value if it is
+    outside it — so a value recorded in other words is shown, and saved back, as it is."""
+    options = ["", *vocabulary]
+    if current and current not in options:
+        options.append(current)
+    return options
+
+
 def short(text: str, limit: int = 70) -> str:
     """`text` on one line, cut at a word boundary to at most `limit` characters (with … when cut)."""
     flat = " ".join(text.split())
@@ -136,7 +145,7 @@ def _fonts(_after: IndexLoader) -> threading.Thread:
         _after.wait()
         font_files()
 
-    thread = threading.Thread(target=prepare, name="anamnesis-fonts", daemon=True)
+    thread = threading.Thread(target=prepare, name="anamnesis-fonts")  # finishes before the process exits
     thread.start()
     return thread
 

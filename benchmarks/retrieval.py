@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,7 +20,6 @@ from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import load_library
 
 BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
 QUERY_SETS = {"main": BENCH_DIR / "queries.yaml", "held-out": BENCH_DIR / "queries_holdout.yaml"}
 K = 5
 
@@ -62,20 +59,6 @@ def latency_ms(index: LibraryIndex, queries: list[tuple[str, set[str]]], repeats
     return {"p50": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1], "n": len(samples)}
 
 
-def first_render_seconds(data_dir: Path) -> float:
-    """Time for a fresh process to render the app's first page once the index exists (AppTest)."""
-    script = (
-        "import time; from streamlit.testing.v1 import AppTest; t=time.perf_counter(); "
-        "at=AppTest.from_file('app.py', default_timeout=120).run(); "
-        "assert not at.exception, at.exception; print(time.perf_counter()-t)"
-    )
-    env = {"ANAMNESIS_DATA_DIR": str(data_dir), "ANONYMIZED_TELEMETRY": "False", "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(out.stderr)
-    return float(out.stdout.strip().splitlines()[-1])
-
-
 def run(query_sets: dict[str, Path]) -> dict:
     """Build a cold index in a temporary folder and measure everything."""
     sets = {name: load_queries(path) for name, path in query_sets.items()}
@@ -102,7 +85,6 @@ def run(query_sets: dict[str, Path]) -> dict:
             "latency_ms": latency_ms(index, every_query),
             "cold_build_s": cold,
             "noop_refresh_s": noop,
-            "first_render_s": first_render_seconds(data_dir),
         }
     return results
 
@@ -134,7 +116,6 @@ def markdown(results: dict) -> str:
         "| p50 ≤ 10 ms |",
         f"| cold index build (whole library) | {results['cold_build_s']:.1f} s | ≤ 20 s |",
         f"| no-op refresh | {results['noop_refresh_s']:.2f} s | ≤ 1 s |",
-        f"| app first render (index exists) | {results['first_render_s']:.1f} s | ≤ 3 s |",
     ]
     return "\n".join(lines)
 

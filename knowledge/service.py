@@ -111,7 +111,9 @@ class IndexLoader:
         self.index: LibraryIndex | None = None
         self.error: Exception | None = None
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._load, name="anamnesis-index-loader", daemon=True)
+        # Not a daemon: interpreter exit waits for it, rather than tearing Chroma and ONNX Runtime down mid-load
+        # (which aborts the process).
+        self._thread = threading.Thread(target=self._load, name="anamnesis-index-loader")
 
     def start(self) -> IndexLoader:
         """Begin loading (returns at once)."""

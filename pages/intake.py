@@ -20,6 +20,7 @@ from ui import (
     escape_md,
     intake_service,
     llm_gap_filler,
+    options_with,
     plural,
     show_text,
 )
@@ -167,12 +168,8 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
         return _fix_key(revision, name)
 
     risk, session = record.risk, record.session
-    frequencies = ["", *SESSION_FREQUENCIES]
-    if session.frequency and session.frequency not in frequencies:
-        frequencies.append(session.frequency)
-    formats = ["", *SESSION_FORMATS]
-    if session.format and session.format not in formats:
-        formats.append(session.format)
+    frequencies = options_with(SESSION_FREQUENCIES, session.frequency)
+    formats = options_with(SESSION_FORMATS, session.format)
     with st.form(f"{FIX}_form_{client_id}", border=False):
         st.number_input("Age", min_value=0, max_value=120, value=record.client.age, key=key("age"))
         st.text_input("Pronouns", value=record.client.pronouns or "", max_chars=40, key=key("pronouns"))

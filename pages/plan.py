@@ -31,6 +31,7 @@ from ui import (
     export_context,
     intake_service,
     note_plan_saved,
+    options_with,
     pinned_plan_version,
     plan_drafter,
     plan_service,
@@ -474,12 +475,8 @@ def interventions_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None
 def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
     """Sessions, safety plan, progress monitoring and discharge criteria."""
     session = plan.session_plan
-    frequencies = ["", *SESSION_FREQUENCIES]
-    if session.frequency and session.frequency not in frequencies:
-        frequencies.append(session.frequency)
-    formats = ["", *SESSION_FORMATS]
-    if session.format and session.format not in formats:
-        formats.append(session.format)
+    frequencies = options_with(SESSION_FREQUENCIES, session.frequency)
+    formats = options_with(SESSION_FORMATS, session.format)
     with st.form("plan_care_form", border=False):
         st.markdown("**Sessions**")
         focus_note(plan, "session_plan.start_date")

@@ -171,6 +171,11 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def _details(pairs: tuple[tuple[str, object], ...]) -> str:
+    """'Measure PHQ-9; baseline 14; by 2027-03-07' from the pairs that have a value."""
+    return "; ".join(f"{label} {value}" for label, value in pairs if value).capitalize()
+
+
 def outline(plan: TreatmentPlan) -> list[tuple[str, str]]:
     """The plan as (where, sentence) pairs in reading order, for comparing versions sentence by sentence."""
     lines: list[tuple[str, str]] = [("Status", plan.status)]
@@ -186,36 +191,28 @@ def outline(plan: TreatmentPlan) -> list[tuple[str, str]]:
         for o, objective in enumerate(goal.objectives, start=1):
             where = f"Objective {g}.{o}"
             lines += [(where, s) for s in _sentences(objective.description)]
-            details = [
-                f"{label} {value}"
-                for label, value in (
-                    ("measure", objective.measure),
-                    ("baseline", objective.baseline),
-                    ("target", objective.target),
-                    ("by", objective.target_date),
-                    ("status", objective.status),
-                )
-                if value
-            ]
-            lines.append((where, "; ".join(details).capitalize()))
+            details = (
+                ("measure", objective.measure),
+                ("baseline", objective.baseline),
+                ("target", objective.target),
+                ("by", objective.target_date),
+                ("status", objective.status),
+            )
+            lines.append((where, _details(details)))
     for i, intervention in enumerate(plan.interventions, start=1):
         where = f"Intervention {i}"
         lines += [(where, s) for s in _sentences(intervention.description)]
         served = ", ".join(plan.number_of(o) for o in intervention.objective_ids) or "the whole plan"
         lines.append((where, f"{intervention.frequency or 'No frequency'}; serves {served}"))
     s = plan.session_plan
-    sessions = [
-        f"{label} {value}"
-        for label, value in (
-            ("frequency", s.frequency),
-            ("minutes", s.duration_minutes),
-            ("format", s.format),
-            ("start", s.start_date),
-            ("planned sessions", s.sessions),
-        )
-        if value
-    ]
-    lines.append(("Sessions", "; ".join(sessions) or "not set"))
+    sessions = (
+        ("frequency", s.frequency),
+        ("minutes", s.duration_minutes),
+        ("format", s.format),
+        ("start", s.start_date),
+        ("planned sessions", s.sessions),
+    )
+    lines.append(("Sessions", _details(sessions) or "Not set"))
     if plan.safety_plan:
         for step in SAFETY_PLAN_STEPS:
             lines += [(f"Safety plan, {safety_step_title(step)}", item) for item in getattr(plan.safety_plan, step)]
