@@ -130,3 +130,16 @@ def test_chat_with_a_model_cites_retrieved_ids(data_dir, monkeypatch):  # noqa: 
         body = server.requests[0]["body"]
         prompt = "\n".join(str(m.get("content")) for m in body["messages"])
         assert "<library_entries>" in prompt and "keeps me at a distance" in prompt
+
+
+def test_the_concern_and_filters_survive_a_visit_to_another_page(data_dir):  # noqa: F811
+    """What the clinician typed in the concern box, and the filters, are still there after visiting another page."""
+    at = open_brainstorm()
+    at.text_area(key="brainstorm_concern").set_value("keeps me at a distance, intellectualizes").run()
+    at.multiselect(key="brainstorm_kinds").set_value(["intervention"]).run()
+    at.switch_page("pages/library.py").run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/brainstorm.py").run()
+    assert not at.exception, at.exception
+    assert at.text_area(key="brainstorm_concern").value == "keeps me at a distance, intellectualizes"
+    assert at.multiselect(key="brainstorm_kinds").value == ["intervention"]
