@@ -45,8 +45,8 @@ _BODY = 10
 _LINE = 5.0  # mm per body line
 _GREY = 90
 _HEADINGS = {1: (14, 5.0), 2: (12, 3.5), 3: (10.5, 2.0)}  # level → (font size, mm above)
-#: How much of what follows a heading must fit under it on the same page (mm): about three lines.
-_KEEP_WITH_HEADING = 3 * _LINE
+#: How many lines of what follows a heading must fit under it on the same page.
+_LINES_WITH_HEADING = 3
 #: An objective or intervention shorter than this is never split across pages (mm).
 _KEEP_TOGETHER = 60
 
@@ -243,8 +243,8 @@ class _Writer:
         if isinstance(block, Heading):
             return self._heading_height(block) + self._lead_height(blocks, start + 1)
         if isinstance(block, Item):
-            return min(self._item_height(block), _KEEP_WITH_HEADING + self.line)
-        return _KEEP_WITH_HEADING if self.body == _BODY else 3 * self.line
+            return min(self._item_height(block), (_LINES_WITH_HEADING + 1) * self.line)
+        return _LINES_WITH_HEADING * self.line
 
     def _item_height(self, item: Item) -> float:
         height = 1.5 + self._lines(f"{item.number}  {item.text}", self.body, bold=True) * self.line
