@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import clinician, escape_md, start_loading
+from ui.auth import clinician
+from ui.render import escape_md
+from ui.resources import start_loading
 
 # A local favicon: a ":material/…:" icon here makes the browser fetch it from Google's font CDN.
 st.set_page_config(

@@ -36,7 +36,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def _ready_index(quiet: bool = True):
     from knowledge.embeddings import EmbeddingModelMissing
-    from knowledge.service import IndexLocked, ready_index
+    from knowledge.opening import IndexLocked, ready_index
 
     def progress(fraction: float, message: str) -> None:
         if not quiet:
@@ -139,10 +139,10 @@ def intake(
     """Run the guided intake headless: every question is answered from FILE by its section."""
     from datetime import date
 
-    from chains.intake import IntakeContext
-    from chains.replay import replay_intake
-    from records.files import atomic_write
-    from records.store import StoreError, clean_alias
+    from clinical.intake_engine import IntakeContext
+    from clinical.replay import replay_intake
+    from storage.files import atomic_write
+    from storage.records import StoreError, clean_alias
 
     try:
         data = json.loads(answers.read_text(encoding="utf-8"))
@@ -189,12 +189,12 @@ def draft(
 
     from pydantic import ValidationError
 
-    from chains.llm import LLMConfigError, make_chat_model
-    from chains.llm_draft import draft_plan
+    from chains.drafting import draft_plan
+    from chains.providers import LLMConfigError, make_chat_model
+    from clinical.record import IntakeRecord
     from exports import FORMATS, render
     from exports.document import ExportContext
-    from records.files import atomic_write
-    from records.models import IntakeRecord
+    from storage.files import atomic_write
 
     if fmt not in FORMATS:
         raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}", 2)
@@ -234,7 +234,7 @@ def ingest(
 
     Each file succeeds or fails on its own; the exit code is 1 if any failed.
     """
-    from knowledge.ingest import ingest as ingest_files
+    from knowledge.references.store import ingest as ingest_files
 
     index, _, _ = _ready_index()
     files, unreadable = [], []
@@ -260,7 +260,7 @@ def references(
     delete: Annotated[str | None, typer.Option("--delete", help="Remove this document (name or id).")] = None,
 ) -> None:
     """List the reference documents in the index, or remove one (its passages and stored text)."""
-    from knowledge.ingest import delete_document, list_documents
+    from knowledge.references.store import delete_document, list_documents
 
     data_dir = get_settings().data_dir
     if delete:
@@ -285,7 +285,7 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check that the audit log's hash chain is intact; exits 1 if any event was altered, removed or reordered."""
-    from records.store import RecordStore
+    from storage.records import RecordStore
 
     path = get_settings().data_dir / "anamnesis.db"
     if not path.exists():
@@ -301,7 +301,7 @@ def audit_show(
     client: Annotated[str | None, typer.Option("--client", help="Only events for this client id.")] = None,
 ) -> None:
     """Print the audit events (no clinical text is ever stored in them)."""
-    from records.store import RecordStore
+    from storage.records import RecordStore
 
     path = get_settings().data_dir / "anamnesis.db"
     if not path.exists():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from benchmarks import report
 from benchmarks.intake import FIXTURES, percentile
-from chains.draft import build_draft_chain
-from chains.intake import IntakeContext
-from chains.replay import replay_intake
+from chains.drafting import build_draft_chain
+from clinical.intake_engine import IntakeContext
+from clinical.replay import replay_intake
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import load_library
@@ -38,13 +38,13 @@ def run(repeats: int = 5) -> dict:
             answers = json.loads(path.read_text(encoding="utf-8"))
             alias = answers.pop("alias")
             records.append(replay_intake(answers, alias, context, date(2026, 11, 23)))
-        chain = build_draft_chain(index, library, date(2026, 11, 23))
+        chain = build_draft_chain(index, library, today=date(2026, 11, 23))
         chain.invoke(records[0])  # warm the model
         samples, errors = [], 0
         for _ in range(repeats):
             for record in records:
                 started = time.perf_counter()
-                plan = chain.invoke(record)
+                plan = chain.invoke(record).plan
                 samples.append((time.perf_counter() - started) * 1000)
                 errors += sum(f.severity == "error" for f in plan.flags)
     return {

@@ -20,8 +20,10 @@ from fpdf import FPDF
 from benchmarks import report
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
-from knowledge.ingest import delete_document, extract_text, ingest, split_passages
 from knowledge.loader import load_library
+from knowledge.references.read import extract_text
+from knowledge.references.split import split_passages
+from knowledge.references.store import delete_document, ingest
 
 PAGES = 50
 WORDS_PER_PAGE = 400

@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 
 from benchmarks import report
-from chains.intake import IntakeContext, start, step
+from clinical.intake_engine import IntakeContext, start, step
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import load_library
-from records.service import IntakeService
-from records.store import RecordStore
+from services.intake import IntakeService
+from storage.records import RecordStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "intakes"
 

@@ -35,7 +35,7 @@ started = time.perf_counter()
 from exports import render
 from exports.document import ExportContext
 from knowledge.loader import load_library
-from records.plan import TreatmentPlan
+from clinical.plan import TreatmentPlan
 plan = TreatmentPlan.model_validate_json(open(sys.argv[1], encoding="utf-8").read())
 library = load_library()
 ready = time.perf_counter()

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from langchain_core.prompts import ChatPromptTemplate
 
 from chains.redact import redact
+from clinical.record import IntakeRecord, SectionId, scrub
 from knowledge.index import Hit, LibraryIndex
 from knowledge.models import Kind
-from records.models import IntakeRecord, SectionId, scrub
 
 #: Intake sections that describe the concern (logistics, measures and orientation do not).
 CONCERN_SECTIONS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chains.extract import _MONTH
+from clinical.extraction.dates import MONTH_NAME
 
 _PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "[EMAIL]"),
@@ -38,8 +38,8 @@ _PATTERNS: tuple[tuple[re.Pattern, str], ...] = (
 )
 _ISO = re.compile(r"\b(\d{4})-\d{1,2}-\d{1,2}\b")
 _NUMERIC = re.compile(r"\b\d{1,2}/\d{1,2}/(\d{4}|\d{2})\b")
-_WRITTEN = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
-_WRITTEN_DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b", re.I)
+_WRITTEN = re.compile(rf"\b{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_WRITTEN_DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(\d{{4}}))?\b", re.I)
 _TITLED_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?")
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
+from clinical.plan import TreatmentPlan
 from exports.document import ExportContext
-from records.plan import TreatmentPlan
 
 # XML 1.0 refuses C0 controls other than tab/newline/CR, lone surrogates and U+FFFE/U+FFFF; DEL and C1
 # controls are legal there but are never meaningful text and no font has glyphs for them.

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from clinical.plan import SAFETY_PLAN_STEPS, Intervention, Objective, TreatmentPlan, safety_step_title
 from knowledge.models import Entry, Taxonomy
-from records.plan import SAFETY_PLAN_STEPS, Intervention, Objective, TreatmentPlan, safety_step_title
 
 if TYPE_CHECKING:
     from config import Settings

@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 from docx.text.paragraph import Paragraph as WordParagraph
 
+from clinical.plan import TreatmentPlan
 from exports import printable
 from exports.document import (
     NOT_SET,
@@ -31,7 +32,6 @@ from exports.document import (
     Table,
     plan_document,
 )
-from records.plan import TreatmentPlan
 
 _MUTED = RGBColor(0x55, 0x55, 0x55)
 _SMALL = Pt(9)

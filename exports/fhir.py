@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from clinical.plan import SAFETY_PLAN_STEPS, Goal, Objective, TreatmentPlan, safety_step_title
 from exports import printable
 from exports.document import (
     ExportContext,
@@ -23,7 +24,6 @@ from exports.document import (
 )
 from exports.text import md
 from knowledge.models import Taxonomy
-from records.plan import SAFETY_PLAN_STEPS, Goal, Objective, TreatmentPlan, safety_step_title
 
 #: Library entries are cited as `urn:anamnesis:library:<entry id>`.
 LIBRARY_URN = "urn:anamnesis:library:"

@@ -19,6 +19,7 @@ from fontTools.varLib import instancer
 from fpdf import FPDF
 from fpdf import encryption as _fpdf_encryption
 
+from clinical.plan import TreatmentPlan
 from exports import printable
 from exports.document import (
     NOT_SET,
@@ -34,8 +35,7 @@ from exports.document import (
     plan_document,
     safety_plan_document,
 )
-from records.files import atomic_write
-from records.plan import TreatmentPlan
+from storage.files import atomic_write
 
 FONT = "Noto"
 _VARIABLE_FONT = Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"

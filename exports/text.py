@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+from clinical.plan import TreatmentPlan
 from exports.document import (
     NOT_SET,
     Block,
@@ -17,7 +18,6 @@ from exports.document import (
     Table,
     plan_document,
 )
-from records.plan import TreatmentPlan
 
 # Markdown turns text into markup only in a few shapes. Escaping just those keeps hostile text literal (no HTML,
 # links, images, emphasis or headings) while ordinary clinical text — "[to complete]", "~2 months", "g1-o2",

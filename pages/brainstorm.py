@@ -5,25 +5,15 @@ from dataclasses import dataclass
 import streamlit as st
 
 from chains.brainstorm import BrainstormFailed, ask_model, concern_from_record, suggest
-from chains.llm import LLMConfigError
+from chains.providers import LLMConfigError
+from clinical.plan_edits import add_entry
 from config import get_settings
 from knowledge.index import Hit
 from knowledge.models import Kind
-from records.plans import add_entry
-from records.store import StoreError
-from ui import (
-    KIND_LABELS,
-    active_client,
-    chat_model,
-    escape_md,
-    hit_card,
-    intake_service,
-    library_index,
-    note_plan_saved,
-    plan_service,
-    short,
-    show_text,
-)
+from storage.records import StoreError
+from ui.render import KIND_LABELS, escape_md, hit_card, short, show_text
+from ui.resources import chat_model, intake_service, library_index, plan_service
+from ui.state import active_client, note_plan_saved
 
 CONCERN = "brainstorm_concern"
 UNDO = "brainstorm_last_added"

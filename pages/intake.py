@@ -7,23 +7,13 @@ from typing import Any
 
 import streamlit as st
 
-from chains.intake import MAX_ANSWER_CHARS, SECTIONS, progress
+from clinical.intake_engine import MAX_ANSWER_CHARS, SECTIONS, progress
+from clinical.record import SECTION_ORDER, SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord, SuicidalIdeation
 from config import get_settings
-from records.models import SECTION_ORDER, SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord, SuicidalIdeation
-from records.store import StoreError
-from ui import (
-    AUTODRAFT,
-    active_client,
-    choose_client,
-    curated_library,
-    edited_rows,
-    escape_md,
-    intake_service,
-    llm_gap_filler,
-    options_with,
-    plural,
-    show_text,
-)
+from storage.records import StoreError
+from ui.render import edited_rows, escape_md, options_with, plural, show_text
+from ui.resources import curated_library, intake_service, llm_gap_filler
+from ui.state import AUTODRAFT, active_client, choose_client
 
 TRISTATE = {"not assessed": None, "yes": True, "no": False}
 IDEATION = {"not assessed": None, **{s.value: s.value for s in SuicidalIdeation}}
@@ -268,8 +258,8 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
 def model_gap_filling(client_id: str) -> None:
     """With a model configured: a button that asks it to fill what the rules left empty."""
     # Imported here: LangChain costs half a second, which a page without a model should not pay.
-    from chains.llm import LLMConfigError
-    from chains.llm_extract import LLMExtractionFailed
+    from chains.model_extraction import LLMExtractionFailed
+    from chains.providers import LLMConfigError
 
     try:
         filler = llm_gap_filler()

@@ -5,9 +5,11 @@ from collections import Counter
 import streamlit as st
 
 from config import get_settings
-from knowledge.ingest import MAX_FILE_BYTES, SUPPORTED_TYPES, delete_document, ingest, list_documents
 from knowledge.models import Kind
-from ui import KIND_LABELS, escape_md, hit_card, library_index, plural
+from knowledge.references.read import MAX_FILE_BYTES, SUPPORTED_TYPES
+from knowledge.references.store import delete_document, ingest, list_documents
+from ui.render import KIND_LABELS, escape_md, hit_card, plural
+from ui.resources import library_index
 
 INGEST_REPORT = "library_ingest_report"
 

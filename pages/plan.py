@@ -6,39 +6,17 @@ from functools import partial
 
 import streamlit as st
 
+from clinical.plan import SAFETY_PLAN_STEPS, Diagnosis, Flag, SafetyPlan, Signature, TreatmentPlan, safety_step_title
+from clinical.plan_edits import add_goal, add_intervention, add_objective, move, remove_goal
+from clinical.record import SESSION_FORMATS, SESSION_FREQUENCIES
+from clinical.versions import Change
 from exports import FORMATS, filename, render
 from exports.document import plan_document
-from records.models import SESSION_FORMATS, SESSION_FREQUENCIES
-from records.plan import SAFETY_PLAN_STEPS, Diagnosis, Flag, SafetyPlan, Signature, TreatmentPlan, safety_step_title
-from records.plans import (
-    Change,
-    PlanService,
-    PlanUnfinished,
-    add_goal,
-    add_intervention,
-    add_objective,
-    move,
-    remove_goal,
-)
-from records.store import StoreError
-from ui import (
-    AUTODRAFT,
-    PLAN_PIN,
-    active_client,
-    choose_client,
-    curated_library,
-    escape_md,
-    export_context,
-    intake_service,
-    note_plan_saved,
-    options_with,
-    pinned_plan_version,
-    plan_drafter,
-    plan_service,
-    plural,
-    short,
-    show_document,
-)
+from services.plans import PlanService, PlanUnfinished
+from storage.records import StoreError
+from ui.render import escape_md, options_with, plural, short, show_document
+from ui.resources import curated_library, export_context, intake_service, plan_drafter, plan_service
+from ui.state import AUTODRAFT, PLAN_PIN, active_client, choose_client, note_plan_saved, pinned_plan_version
 
 STATUSES = ["not started", "in progress", "met", "revised", "discontinued"]
 OVERVIEW, GOALS, INTERVENTIONS, CARE, PREVIEW, HISTORY, FINISH = SECTIONS = (

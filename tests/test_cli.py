@@ -95,7 +95,7 @@ def test_audit_verify_and_show(isolated_settings):
     """`audit verify` passes on an intact log and fails (exit 1) naming the broken event after tampering."""
     import sqlite3
 
-    from records.store import RecordStore
+    from storage.records import RecordStore
 
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 2 and "no records" in result.output

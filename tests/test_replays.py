@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from chains.intake import IntakeContext
-from chains.replay import replay_intake
 from cli import app
+from clinical.intake_engine import IntakeContext
+from clinical.replay import replay_intake
 from config import get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intakes"
@@ -116,7 +116,7 @@ def test_cli_draft_every_format(cli_intake, library_data_dir, monkeypatch, tmp_p
     assert "items to complete before signing" in result.output
     data = out.read_bytes()
     if fmt == "json":
-        from records.plan import TreatmentPlan
+        from clinical.plan import TreatmentPlan
 
         plan = TreatmentPlan.model_validate_json(data)
         assert plan.safety_plan is not None and plan.goals[0].problem_area in {"self-harm", "suicidality"}

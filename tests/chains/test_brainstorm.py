@@ -6,8 +6,8 @@ import pytest
 from langchain_core.messages import AIMessage
 
 from chains.brainstorm import BrainstormFailed, ask_model, concern_from_record, suggest
+from clinical.record import ClientInfo, IntakeRecord
 from knowledge.models import Kind
-from records.models import ClientInfo, IntakeRecord
 
 
 def test_groups_by_kind_and_category(library_index):

@@ -7,12 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from chains.draft import build_draft_chain, measure_target
-from chains.intake import IntakeContext
-from chains.lint import lint
-from chains.replay import replay_intake
-from records.models import ClientInfo, IntakeRecord, Measure, RiskAssessment, SessionPlan
-from records.plan import (
+from chains.drafting import build_draft_chain, draft_plan
+from chains.offline_composer import measure_target
+from clinical.intake_engine import IntakeContext
+from clinical.plan import (
     SAFETY_PLAN_STEPS,
     Diagnosis,
     Goal,
@@ -23,6 +21,9 @@ from records.plan import (
     SafetyPlan,
     TreatmentPlan,
 )
+from clinical.plan_checks import lint
+from clinical.record import ClientInfo, IntakeRecord, Measure, RiskAssessment, SessionPlan
+from clinical.replay import replay_intake
 from tests.test_replays import CASES, load_case
 
 TODAY = date(2026, 11, 23)
@@ -31,14 +32,14 @@ TODAY = date(2026, 11, 23)
 @pytest.fixture(scope="module")
 def drafted(library_index, library):
     """Every replayed intake with the plan drafted from it."""
-    chain = build_draft_chain(library_index, library, TODAY)
+    chain = build_draft_chain(library_index, library, today=TODAY)
     context = IntakeContext(library.taxonomy, library_index.area_fit)
     results = {}
     for name in CASES:
         answers, expected = load_case(name)
         alias = answers.pop("alias")
         record = replay_intake(answers, alias, context, today=TODAY)
-        results[name] = (record, chain.invoke(record), expected)
+        results[name] = (record, chain.invoke(record).plan, expected)
     return results
 
 
@@ -138,7 +139,7 @@ def test_unassessed_risk_gets_no_safety_plan(library_index, library):
         problem_areas=["panic", "anxiety"],
         session=SessionPlan(frequency="weekly"),
     )
-    plan = build_draft_chain(library_index, library, TODAY).invoke(record)
+    plan = draft_plan(record, library_index, library, today=TODAY).plan
     assert plan.safety_plan is None and not plan.risk_reported
     assert plan.progress_monitoring.next_review_date == TODAY + timedelta(days=90)
 
@@ -270,6 +271,6 @@ def test_risk_flag_comes_from_record(library_index, library):
         problem_areas=["depression"],
         risk=RiskAssessment(self_harm=True),
     )
-    plan = build_draft_chain(library_index, library, TODAY).invoke(record)
+    plan = draft_plan(record, library_index, library, today=TODAY).plan
     assert plan.risk_reported and plan.safety_plan is not None
     assert not [f for f in plan.flags if f.code == "safety-plan"]

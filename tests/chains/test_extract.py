@@ -8,18 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chains.extract import (
-    INSTRUMENTS,
-    extract_client,
-    extract_client_words,
-    extract_measures,
-    extract_orientation,
-    extract_risk,
-    extract_session_plan,
-    parse_dates,
-    rank_problem_areas,
-)
-from records.models import SuicidalIdeation
+from clinical.extraction.areas import rank_problem_areas
+from clinical.extraction.client import extract_client, extract_client_words
+from clinical.extraction.dates import parse_dates
+from clinical.extraction.logistics import extract_session_plan
+from clinical.extraction.measures import INSTRUMENTS, extract_measures
+from clinical.extraction.risk import extract_risk
+from clinical.extraction.vocabulary import extract_orientation
+from clinical.record import SuicidalIdeation
 
 TODAY = date(2026, 11, 23)
 RANGES = {i.name: (i.low, i.high) for i in INSTRUMENTS}

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from chains.intake import MAX_ANSWER_CHARS, IntakeContext, build_record, start, step
-from records.models import SECTION_ORDER, SectionId, SuicidalIdeation
+from clinical.intake_engine import MAX_ANSWER_CHARS, IntakeContext, build_record, start, step
+from clinical.record import SECTION_ORDER, SectionId, SuicidalIdeation
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import json
 import pytest
 from langchain_core.runnables import RunnableLambda
 
-from chains.llm import LLMConfigError, make_chat_model, structured
-from chains.llm_extract import LLMExtractionFailed, LLMIntakeFacts, extract_with_llm
+from chains.model_extraction import LLMExtractionFailed, LLMIntakeFacts, extract_with_llm
+from chains.providers import LLMConfigError, make_chat_model, structured
 from chains.redact import redact
+from clinical.record import ClientInfo, IntakeRecord
 from config import Settings
-from records.models import ClientInfo, IntakeRecord
 from tests.chains.llm_fakes import ChatCompletionsServer
 
 NOTES = {

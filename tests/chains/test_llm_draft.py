@@ -10,18 +10,20 @@ import httpx
 import openai
 import pytest
 
-from chains.draft import build_draft_chain, gather, safety_plan
-from chains.intake import IntakeContext
-from chains.llm import make_chat_model
-from chains.llm_draft import draft_plan, has_markup, prompt_entries
-from chains.replay import replay_intake
+from chains.drafting import draft_plan
+from chains.model_composer import has_markup, prompt_entries
+from chains.offline_composer import safety_plan
+from chains.providers import make_chat_model
+from chains.retrieval import gather
+from clinical.intake_engine import IntakeContext
+from clinical.record import IntakeRecord
+from clinical.replay import replay_intake
 from config import Settings
 from exports import FORMATS, render
 from exports.document import ExportContext
 from knowledge.models import Kind
-from records.models import IntakeRecord
-from records.plans import PlanService
-from records.store import RecordStore
+from services.plans import PlanService
+from storage.records import RecordStore
 from tests.chains.llm_fakes import ChatCompletionsServer
 from tests.chains.test_llm import FakeStructuredModel
 from tests.test_replays import load_case
@@ -52,7 +54,7 @@ def record(library_index, library) -> IntakeRecord:
 @pytest.fixture(scope="module")
 def offline(record, library_index, library):
     """The plan the offline composer writes for the record."""
-    return build_draft_chain(library_index, library, TODAY).invoke(record)
+    return draft_plan(record, library_index, library, today=TODAY).plan
 
 
 def good_answer(record: IntakeRecord, index) -> dict:

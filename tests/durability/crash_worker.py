@@ -10,11 +10,11 @@ import itertools
 import sys
 from pathlib import Path
 
-from chains.intake import IntakeContext
+from clinical.intake_engine import IntakeContext
 from knowledge.loader import load_taxonomy
-from records.plans import PlanService
-from records.service import IntakeService
-from records.store import RecordStore
+from services.intake import IntakeService
+from services.plans import PlanService
+from storage.records import RecordStore
 
 
 def main(db_path: str, client_id: str, run: str) -> None:

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
-from records.plans import PlanService
-from records.store import RecordStore
+from services.plans import PlanService
+from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
 from tests.records.test_plans import make_plan
 
@@ -57,9 +57,9 @@ def test_acknowledged_writes_survive_kill_9(tmp_path):
 
     assert len(acked_turns) > KILLS and len(acked_versions) > KILLS  # the kills really landed mid-work
     # An unanswered stored message (killed between the two commits) is answered on the next open.
-    from chains.intake import IntakeContext
+    from clinical.intake_engine import IntakeContext
     from knowledge.loader import load_taxonomy
-    from records.service import IntakeService
+    from services.intake import IntakeService
 
     turns = IntakeService(store, IntakeContext(load_taxonomy())).begin(client.id)
     assert turns[-1].role == "assistant"

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-from knowledge.service import LOCK_NAME
-from records.store import RecordStore
+from knowledge.opening import LOCK_NAME
+from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR, QUIETING_VARIABLES
 from tests.e2e.network import SocketWatch, is_local_url, wait_for
 

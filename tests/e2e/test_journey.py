@@ -22,9 +22,9 @@ import pypdf
 from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import Page, expect
 
+from clinical.plan import TreatmentPlan
 from exports import FORMATS, filename
-from records.plan import TreatmentPlan
-from records.plans import PlanService
+from services.plans import PlanService
 from tests.e2e.conftest import AppServer, Tab
 from tests.pages.test_intake import ANSWERS
 

@@ -6,13 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from chains.draft import build_draft_chain
-from chains.intake import IntakeContext
-from chains.replay import replay_intake
-from exports.document import ExportContext
-from knowledge.models import Taxonomy
-from records.models import ClientInfo
-from records.plan import (
+from chains.drafting import draft_plan
+from clinical.intake_engine import IntakeContext
+from clinical.plan import (
     Diagnosis,
     Flag,
     Goal,
@@ -23,6 +19,10 @@ from records.plan import (
     Signature,
     TreatmentPlan,
 )
+from clinical.record import ClientInfo
+from clinical.replay import replay_intake
+from exports.document import ExportContext
+from knowledge.models import Taxonomy
 from tests.test_replays import load_case
 
 TODAY = date(2026, 11, 23)
@@ -75,7 +75,7 @@ def drafted_plan(library_index, library) -> TreatmentPlan:
     answers, _ = load_case(CASE)
     alias = answers.pop("alias")
     record = replay_intake(answers, alias, IntakeContext(library.taxonomy, library_index.area_fit), today=TODAY)
-    return build_draft_chain(library_index, library, TODAY).invoke(record)
+    return draft_plan(record, library_index, library, today=TODAY).plan
 
 
 @pytest.fixture(scope="session")

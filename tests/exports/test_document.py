@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clinical.plan import SAFETY_PLAN_STEPS, safety_step_title
 from exports.document import (
     CRISIS_FOOTER,
     Bullets,
@@ -13,7 +14,6 @@ from exports.document import (
     plan_document,
     safety_plan_document,
 )
-from records.plan import SAFETY_PLAN_STEPS, safety_step_title
 from tests.exports.conftest import CLINICIAN, LINT_TEXT, PRACTICE
 
 

@@ -8,8 +8,8 @@ import zipfile
 import docx
 import pytest
 
+from clinical.plan import SAFETY_PLAN_STEPS, safety_step_title
 from exports.docx import to_docx
-from records.plan import SAFETY_PLAN_STEPS, safety_step_title
 from tests.exports.conftest import CJK, HOSTILE_SHOWN, LINT_TEXT, LONG_FORMULATION, PRACTICE
 
 

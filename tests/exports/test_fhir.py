@@ -9,10 +9,10 @@ import re
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
+from clinical.record import ClientInfo
 from exports import FORMATS, filename, render
 from exports.fhir import LIBRARY_URN, to_fhir
 from exports.text import md
-from records.models import ClientInfo
 from tests.exports.conftest import HOSTILE_SHOWN, PRACTICE
 
 

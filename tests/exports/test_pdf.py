@@ -8,9 +8,9 @@ import logging
 import pypdf
 import pytest
 
+from clinical.plan import SAFETY_PLAN_STEPS, safety_step_title
 from exports.document import CRISIS_FOOTER, Heading, plan_document
 from exports.pdf import REPLACEMENT, font_files, to_pdf, to_safety_plan_pdf
-from records.plan import SAFETY_PLAN_STEPS, safety_step_title
 from tests.exports.conftest import CJK, HOSTILE_SHOWN, LINT_TEXT, LONG_FORMULATION, PRACTICE
 
 

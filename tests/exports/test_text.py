@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from clinical.plan import TreatmentPlan
 from exports.text import md, to_json, to_markdown
-from records.plan import TreatmentPlan
 from tests.exports.conftest import HOSTILE, LINT_TEXT, PRACTICE
 
 #: CommonMark plus GitHub's tables and strikethrough: what a reader's viewer (GitHub, an editor) renders.

@@ -14,7 +14,7 @@ import pytest
 
 from config import get_settings
 from knowledge.index import LibraryIndex, make_chroma_client
-from knowledge.service import open_index
+from knowledge.opening import open_index
 
 CHROMA = Path(sys.executable).parent / "chroma"
 

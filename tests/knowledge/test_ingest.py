@@ -20,22 +20,19 @@ from hypothesis import strategies as st
 from langchain_core.embeddings import Embeddings
 from pypdf import PdfReader, PdfWriter
 
-from knowledge import ingest as ingest_module
 from knowledge.index import LibraryIndex, make_chroma_client
-from knowledge.ingest import (
-    MAX_FILE_BYTES,
-    IngestError,
+from knowledge.models import Kind
+from knowledge.references import store as ingest_module
+from knowledge.references.read import MAX_FILE_BYTES, IngestError, Page, extract_text
+from knowledge.references.split import split_passages
+from knowledge.references.store import (
     IngestStatus,
-    Page,
     delete_document,
-    extract_text,
     ingest,
     list_documents,
     rebuild_references,
     references_dir,
-    split_passages,
 )
-from knowledge.models import Kind
 from tests.knowledge.test_index import small_library
 
 FONT = Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"

@@ -10,7 +10,7 @@ import pytest
 
 from config import get_settings
 from knowledge.index import make_chroma_client
-from knowledge.service import IndexLocked, lock_index_dir, ready_index
+from knowledge.opening import IndexLocked, lock_index_dir, ready_index
 from tests.conftest import PROJECT_DIR
 
 
@@ -32,7 +32,7 @@ def test_second_process_is_refused_with_a_clear_message(tmp_path):
         [
             sys.executable,
             "-c",
-            f"from knowledge.service import lock_index_dir; from pathlib import Path; "
+            f"from knowledge.opening import lock_index_dir; from pathlib import Path; "
             f"lock_index_dir(Path({str(folder)!r})); print('LOCKED', flush=True); import time; time.sleep(60)",
         ],
         cwd=PROJECT_DIR,
@@ -56,7 +56,7 @@ def test_damaged_index_is_set_aside_and_rebuilt(small_library):
     count = len(index)
     assert count == len(library.entries) and report.added == count
     del index
-    from knowledge.service import _reset_chroma_cache
+    from knowledge.opening import _reset_chroma_cache
 
     _reset_chroma_cache()
     (small_library.chroma_dir / "chroma.sqlite3").write_bytes(b"this is not a database" * 100)

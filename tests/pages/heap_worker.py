@@ -97,9 +97,9 @@ def plant(words: list[str]) -> None:
     """Hide a marker in each kind of place the walk must search."""
     import streamlit as st
 
-    import chains.draft
+    import chains.offline_composer
 
-    chains.draft._planted_global = {"note": f"about {words[1]}"}
+    chains.offline_composer._planted_global = {"note": f"about {words[1]}"}
 
     @st.cache_data
     def planted_data(text: str) -> str:
@@ -116,7 +116,7 @@ def plant(words: list[str]) -> None:
     planted_data(f"data {words[2]}")
     planted_resource(f"resource {words[3]}")
     planted_memo(f"memo {words[4]}")
-    chains.draft._planted_memo = planted_memo
+    chains.offline_composer._planted_memo = planted_memo
 
 
 def _label(parent: object, child: object) -> str:

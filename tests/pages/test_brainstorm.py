@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chains.intake import IntakeContext
-from chains.llm_draft import draft_plan
+from chains.drafting import draft_plan
+from clinical.intake_engine import IntakeContext
 from config import get_settings
-from records.plans import PlanService
-from records.service import IntakeService
-from records.store import RecordStore
+from services.intake import IntakeService
+from services.plans import PlanService
+from storage.records import RecordStore
 from tests.chains.llm_fakes import ChatCompletionsServer
 from tests.conftest import PROJECT_DIR
 from tests.pages.test_intake import ANSWERS, data_dir  # noqa: F401 - the fixture is shared

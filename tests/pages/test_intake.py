@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from config import get_settings
-from records.store import RecordStore
+from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
 
 ANSWERS = [
@@ -80,7 +80,7 @@ def test_full_intake_builds_the_record(data_dir):
     assert at.progress[0].value == 100
     store = RecordStore(data_dir / "anamnesis.db")
     (client,) = store.clients()
-    from records.models import IntakeRecord
+    from clinical.record import IntakeRecord
 
     record = IntakeRecord.model_validate_json(store.intake(client.id)[1])
     assert (record.client.age, record.client.pronouns) == (38, "she/her")
@@ -138,8 +138,8 @@ def fix_widget(at: AppTest, kind: str, name: str):
 
 def saved_intake(data_dir):
     """The one client's stored intake state and record."""
-    from chains.intake import IntakeState
-    from records.models import IntakeRecord
+    from clinical.intake_engine import IntakeState
+    from clinical.record import IntakeRecord
 
     store = RecordStore(data_dir / "anamnesis.db")
     (client,) = store.clients()

@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from knowledge.service import LOCK_NAME
+from knowledge.opening import LOCK_NAME
 from tests.chains.llm_fakes import ChatCompletionsServer
 from tests.conftest import PROJECT_DIR
 

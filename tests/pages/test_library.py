@@ -65,7 +65,7 @@ def test_upload_limit_is_the_same_everywhere():
     """The upload widget's limit (Streamlit's server.maxUploadSize) is the one the page states and ingest checks."""
     import tomllib
 
-    from knowledge.ingest import MAX_FILE_BYTES
+    from knowledge.references.read import MAX_FILE_BYTES
 
     config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == MAX_FILE_BYTES
@@ -121,8 +121,8 @@ def small_app(tmp_path, monkeypatch) -> AppTest:
 
 def test_reference_documents_listed_searched_and_removed(small_app):
     """Documents added to the shared index are listed with limits stated, found by search, and removable."""
-    from knowledge.ingest import ingest, list_documents
-    from ui import _loader
+    from knowledge.references.store import ingest, list_documents
+    from ui.resources import _loader
 
     at = small_app
     assert any("No reference documents yet" in i.value for i in at.info)

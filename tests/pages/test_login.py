@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import ui
+from ui import auth
 from config import get_settings
-from records.store import RecordStore
+from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
 from tests.pages.test_intake import data_dir  # noqa: F401 - the fixture is shared
 
@@ -35,7 +35,7 @@ def test_missing_auth_configuration_is_explained(login_required):
 
 
 def test_nothing_before_sign_in(login_required, monkeypatch):
-    monkeypatch.setattr(ui, "signed_in_user", lambda: None)
+    monkeypatch.setattr(auth, "signed_in_user", lambda: None)
     at = run_app()
     assert at.button(key="auth_login").label == "Sign in"
     assert not at.chat_input and "Sign in to see your clients." in at.markdown[0].value
@@ -43,14 +43,14 @@ def test_nothing_before_sign_in(login_required, monkeypatch):
 
 def test_each_clinician_sees_only_their_clients(login_required, monkeypatch):
     store = login_required
-    monkeypatch.setattr(ui, "signed_in_user", lambda: "a@clinic.example")
+    monkeypatch.setattr(auth, "signed_in_user", lambda: "a@clinic.example")
     at = run_app()
     assert any("Signed in as a@clinic" in c.value.replace("\\", "") for c in at.sidebar.caption)
     at.chat_input(key="intake_alias_input").set_value("A.A.").run()
     mine = store.find_client("A.A.", owner="a@clinic.example")
     assert mine is not None and store.find_client("A.A.") is None
 
-    monkeypatch.setattr(ui, "signed_in_user", lambda: "b@clinic.example")
+    monkeypatch.setattr(auth, "signed_in_user", lambda: "b@clinic.example")
     at = run_app(client=mine.id)  # even with the other clinician's client id in the URL
     assert "Which client is this intake for?" in at.markdown[0].value
     assert not [b for b in at.button if b.key and b.key.startswith("intake_resume_")]

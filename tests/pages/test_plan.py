@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from chains.intake import IntakeContext
+from clinical.intake_engine import IntakeContext
 from config import get_settings
-from records.plans import PlanService
-from records.service import IntakeService
-from records.store import RecordStore
+from services.intake import IntakeService
+from services.plans import PlanService
+from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
 from tests.pages.test_intake import ANSWERS, data_dir  # noqa: F401 - the fixture is shared
 

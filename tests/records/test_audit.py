@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from records import audit
-from records.plans import PlanService
-from records.store import RecordStore
+from services.plans import PlanService
+from storage import audit
+from storage.records import RecordStore
 from tests.records.test_plans import SIGNATURE, make_plan
 
 

@@ -6,9 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.models import Category, Entry, Kind
-from records.models import ClientInfo
-from records.plan import (
+from clinical.plan import (
     GAP_MARKERS,
     Goal,
     Intervention,
@@ -18,11 +16,7 @@ from records.plan import (
     Signature,
     TreatmentPlan,
 )
-from records.plans import (
-    Change,
-    PlanLocked,
-    PlanService,
-    PlanUnfinished,
+from clinical.plan_edits import (
     add_entry,
     add_goal,
     add_intervention,
@@ -31,7 +25,11 @@ from records.plans import (
     remove_goal,
     remove_objective,
 )
-from records.store import RecordStore, StoreError
+from clinical.record import ClientInfo
+from clinical.versions import Change
+from knowledge.models import Category, Entry, Kind
+from services.plans import PlanLocked, PlanService, PlanUnfinished
+from storage.records import RecordStore, StoreError
 
 START = date(2026, 11, 23)
 REVIEW = date(2027, 2, 21)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chains.intake import IntakeContext
-from records.service import IntakeService
-from records.store import RecordStore, StoreError
+from clinical.intake_engine import IntakeContext
+from services.intake import IntakeService
+from storage.records import RecordStore, StoreError
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_fill_gaps_keeps_checked_facts(service):
 
 def test_fill_gaps_failure_saves_nothing(service):
     """When the model cannot be used, the record is unchanged and the error reaches the caller."""
-    from chains.llm_extract import LLMExtractionFailed
+    from chains.model_extraction import LLMExtractionFailed
 
     client, _ = service.open_client("M.K.")
     service.begin(client.id)

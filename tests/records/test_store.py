@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from records.store import MAX_ALIAS, RecordStore, StoreError
+from storage.records import MAX_ALIAS, RecordStore, StoreError
 
 
 @pytest.fixture
@@ -88,8 +88,8 @@ def test_integrity_check(store):
 
 def test_records_and_plans_with_lone_surrogates_are_repaired_and_saved(tmp_path):
     """Text that cannot be written as UTF-8 (a lone surrogate) is repaired on the way in, however deep it sits."""
-    from records.models import ClientInfo, IntakeRecord
-    from records.plan import Goal, TreatmentPlan
+    from clinical.plan import Goal, TreatmentPlan
+    from clinical.record import ClientInfo, IntakeRecord
 
     record = IntakeRecord(
         client=ClientInfo(alias="L.S."), sections={"presenting": "panic \udc80"}, client_words=["\ud83d"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from records import audit
+from storage import audit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (

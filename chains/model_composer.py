@@ -1,9 +1,9 @@
-"""The optional LLM composer: a language model writes the plan from the same retrieved library entries.
+"""The model composer: a language model writes the plan from the same retrieved library entries.
 
 Its draft is checked before use: sources must be entries it was shown, baselines must be intake scores,
 quotes must be verbatim, links and markup are refused, and everything the model must not decide (client,
-risk, safety plan, status, dates, monitoring) comes from the intake. Any failure falls back to the offline
-composer with a notice the clinician can read.
+risk, safety plan, status, dates, monitoring) comes from the intake. `chains.drafting` falls back to the
+offline composer, with a notice the clinician can read, when anything fails.
 """
 
 from __future__ import annotations
@@ -11,33 +11,28 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, Field, ValidationError
 
-from chains.draft import (
+from chains.model_extraction import notes_text
+from chains.offline_composer import (
     DEFAULT_REVIEW_DAYS,
-    DraftInputs,
-    OfflineComposer,
     discharge_criteria,
-    gather,
     measure_target,
     safety_plan,
 )
-from chains.lint import lint
-from chains.llm import structured
-from chains.llm_extract import notes_text
 from chains.prompts import DRAFT_PROMPT
+from chains.providers import structured
 from chains.redact import redact
-from config import Settings, get_settings
-from knowledge.index import LibraryIndex
+from chains.retrieval import DraftInputs
+from clinical.plan import GAP, Goal, Intervention, Objective, TreatmentPlan
+from clinical.plan_checks import lint
+from clinical.record import Measure
+from config import Settings
 from knowledge.loader import Library
 from knowledge.models import Category, Entry, Kind
-from records.models import IntakeRecord, Measure
-from records.plan import GAP, Goal, Intervention, Objective, TreatmentPlan
 
 log = logging.getLogger(__name__)
 
@@ -108,21 +103,6 @@ class LLMPlanDraft(BaseModel):
     goals: list[LLMGoal] = Field(description="2 to 4 goals, most urgent first.")
     interventions: list[LLMIntervention]
     formulation: str | None = Field(default=None, description="Short working formulation in the orientation.")
-
-
-# -- results ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DraftResult:
-    """A drafted plan and how it was written."""
-
-    plan: TreatmentPlan
-    #: None when the requested composer succeeded; otherwise why the offline draft is shown instead.
-    notice: str | None = None
-    fell_back: bool = False
-    #: What the checks removed or replaced in the model's draft, one clinician-readable line each.
-    corrections: tuple[str, ...] = ()
 
 
 class LLMDraftRejected(ValueError):
@@ -529,45 +509,22 @@ class DraftCheck:
 # -- composing -------------------------------------------------------------------------------------
 
 
-class LLMComposer:
-    """Plan composition by a language model, checked, with the offline composer's plan as the fallback."""
+class ModelComposer:
+    """Plan composition by a language model from the retrieved entries, checked field by field."""
 
-    def __init__(
-        self,
-        library: Library,
-        index: LibraryIndex,
-        model: BaseChatModel | None = None,
-        settings: Settings | None = None,
-    ):
+    def __init__(self, library: Library, model: BaseChatModel, settings: Settings):
         self.library = library
-        self.offline = OfflineComposer(library, index)
         self.model = model
-        self.settings = settings or get_settings()
+        self.settings = settings
 
     @property
     def redacting(self) -> bool:
         """Identifiers are redacted before text reaches a model that is not on this machine."""
         return self.settings.llm_redact_identifiers and not self.settings.llm_is_local
 
-    def compose(self, inputs: DraftInputs) -> DraftResult:
-        """The model's checked plan; or, without a model or when it fails, the offline plan (with a notice)."""
-        offline = self.offline.compose(inputs)
-        offline = offline.model_copy(update={"flags": lint(offline, self.library.by_id)})
-        if self.model is None:
-            return DraftResult(plan=offline)
-        try:
-            plan, corrections = self.compose_with_model(inputs, offline)
-        except LLMDraftRejected as rejection:
-            reason = str(rejection)
-        except Exception as error:  # network, timeout, provider, parsing: the clinician still gets a plan
-            reason = failure_reason(error, self.settings)
-        else:
-            return DraftResult(plan=plan, corrections=tuple(corrections))
-        log.warning("LLM draft not used: %s", reason)  # the reason never holds client text
-        return DraftResult(plan=offline, notice=FALLBACK_NOTICE.format(reason=reason), fell_back=True)
-
-    def compose_with_model(self, inputs: DraftInputs, offline: TreatmentPlan) -> tuple[TreatmentPlan, list[str]]:
-        """Ask the model, then check its draft (raises on any failure)."""
+    def compose(self, inputs: DraftInputs, offline: TreatmentPlan) -> tuple[TreatmentPlan, list[str]]:
+        """Ask the model, then check its draft against the offline plan's intake facts (raises on any failure:
+        `LLMDraftRejected` with a reason for the clinician, or whatever the provider raised)."""
         entries = prompt_entries(inputs)
         prompt = DRAFT_PROMPT.invoke(prompt_values(inputs, entries, self.redacting))
         answer = structured(self.model, LLMPlanDraft, self.settings).invoke(prompt)
@@ -576,29 +533,3 @@ class LLMComposer:
         draft = answer if isinstance(answer, LLMPlanDraft) else LLMPlanDraft.model_validate(answer)
         check = DraftCheck(inputs, entries, offline, self.library)
         return check.plan(draft, model_name(self.model, self.settings)), check.corrections
-
-
-def build_llm_draft_chain(
-    index: LibraryIndex,
-    library: Library,
-    model: BaseChatModel | None = None,
-    settings: Settings | None = None,
-    today: date | None = None,
-) -> Runnable:
-    """LCEL chain: IntakeRecord → gather candidates → compose with the model (checked) or offline → DraftResult."""
-    composer = LLMComposer(library, index, model, settings)
-    gather_inputs = RunnableLambda(lambda record: gather(record, index, today), name="gather")
-    return gather_inputs | RunnableLambda(composer.compose, name="compose")
-
-
-def draft_plan(
-    record: IntakeRecord,
-    index: LibraryIndex,
-    library: Library,
-    *,
-    model: BaseChatModel | None = None,
-    settings: Settings | None = None,
-    today: date | None = None,
-) -> DraftResult:
-    """Draft a plan: with `model`, the model's checked draft or the offline one with a notice; else offline."""
-    return build_llm_draft_chain(index, library, model, settings, today).invoke(record)

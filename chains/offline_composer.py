@@ -1,6 +1,6 @@
-"""The drafting chain: intake record → library candidates per problem area → composed plan → lint.
+"""The offline composer: a plan written from retrieved library entries by rules, with no model.
 
-The offline composer is deterministic and grounded: every goal, objective and intervention is a
+It is deterministic and grounded: every goal, objective and intervention is a
 library entry (cited by id) adapted with the client's specifics — dates from the start date and
 review interval, baselines and targets from the measures, the client's own words, the session
 frequency. Nothing about the client is invented; gaps are marked for the clinician.
@@ -9,17 +9,10 @@ frequency. Nothing about the client is invented; gaps are marked for the clinici
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
-from langchain_core.runnables import Runnable, RunnableLambda
-
-from chains.lint import lint
-from knowledge.index import LibraryIndex
-from knowledge.loader import Library
-from knowledge.models import Entry, Kind
-from records.models import IntakeRecord, Measure, SectionId, SuicidalIdeation
-from records.plan import (
+from chains.retrieval import DraftInputs
+from clinical.plan import (
     GAP,
     Goal,
     Intervention,
@@ -29,6 +22,10 @@ from records.plan import (
     SafetyPlan,
     TreatmentPlan,
 )
+from clinical.record import IntakeRecord, Measure, SectionId
+from knowledge.index import LibraryIndex
+from knowledge.loader import Library
+from knowledge.models import Entry, Kind
 
 #: Highest score in each instrument's non-clinical (or lowest) band: the usual treatment target.
 TARGETS = {
@@ -52,52 +49,6 @@ def measure_target(measure: Measure) -> int:
     if target is None:
         target = round(measure.score * 0.8)
     return int(min(target, measure.score))
-
-
-@dataclass
-class DraftInputs:
-    """What the composer works from: the record, the areas to plan for, and retrieved candidates."""
-
-    record: IntakeRecord
-    areas: list[str]
-    candidates: dict[str, dict[Kind, list[Entry]]] = field(default_factory=dict)
-    today: date = field(default_factory=date.today)
-
-
-def choose_areas(record: IntakeRecord, limit: int = 3) -> list[str]:
-    """The problem areas the plan's goals address: the top ones, with reported suicidality first."""
-    areas = list(record.problem_areas)
-    risk = record.risk
-    urgent = []
-    if risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent:
-        urgent.append("suicidality")
-    if risk.self_harm:
-        urgent.append("self-harm")
-    ordered = list(dict.fromkeys([*urgent, *areas]))
-    return ordered[: max(limit, len(urgent) + 1)] or ["depression"]
-
-
-def gather(record: IntakeRecord, index: LibraryIndex, today: date | None = None) -> DraftInputs:
-    """Retrieve goal, objective and intervention candidates for each chosen area, in the chosen orientation."""
-    inputs = DraftInputs(record=record, areas=choose_areas(record), today=today or date.today())
-    concern = " ".join(
-        record.sections.get(s.value, "") for s in (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS)
-    ).strip()[:1500]
-    modalities = record.orientation or None
-    concern_vector = index.embed_query(concern) if concern else None
-    for area in inputs.areas:
-        query, vector = (concern, concern_vector) if concern else (area, index.embed_query(area))
-        inputs.candidates[area] = {
-            kind: [
-                entry
-                for hit in index.search(
-                    query, k=30, kinds=[kind], modalities=modalities, areas=[area], query_vector=vector
-                )
-                if (entry := index.get(hit.id)) is not None
-            ]
-            for kind in (Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION)
-        }
-    return inputs
 
 
 class OfflineComposer:
@@ -405,21 +356,3 @@ def discharge_criteria(goals: list[Goal], record: IntakeRecord) -> list[str]:
         criteria.append("No suicidal intent or plan for at least 8 weeks, with the safety plan reviewed and current.")
     criteria.append("A relapse-prevention plan is written and reviewed with the client before ending.")
     return criteria
-
-
-# -- the chain ----------------------------------------------------------------------------------
-
-
-def build_draft_chain(index: LibraryIndex, library: Library, today: date | None = None) -> Runnable:
-    """LCEL chain: IntakeRecord → gather candidates → compose offline → lint → TreatmentPlan."""
-    composer = OfflineComposer(library, index)
-    library_ids = library.by_id
-
-    def with_lint(plan: TreatmentPlan) -> TreatmentPlan:
-        return plan.model_copy(update={"flags": lint(plan, library_ids)})
-
-    return (
-        RunnableLambda(lambda record: gather(record, index, today), name="gather")
-        | RunnableLambda(composer.compose, name="compose_offline")
-        | RunnableLambda(with_lint, name="lint")
-    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from chains.intake import IntakeContext, build_record, start, step
-from records.models import SECTION_ORDER, IntakeRecord
+from clinical.intake_engine import IntakeContext, build_record, start, step
+from clinical.record import SECTION_ORDER, IntakeRecord
 
 #: Far more steps than any intake needs (15 sections, a few follow-ups each); a guard against loops.
 MAX_STEPS = 200

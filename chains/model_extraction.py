@@ -10,11 +10,11 @@ from datetime import date
 
 from pydantic import BaseModel, Field, ValidationError
 
-from chains.extract import extract_measures
 from chains.prompts import EXTRACTION_PROMPT
 from chains.redact import redact
+from clinical.extraction.measures import extract_measures
+from clinical.record import IntakeRecord, SectionId
 from knowledge.models import Taxonomy
-from records.models import IntakeRecord, SectionId
 
 
 class LLMMeasure(BaseModel):

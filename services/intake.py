@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chains.intake import IntakeContext, IntakeState, Reply, build_record, start, step
-from records.models import IntakeRecord
-from records.store import Client, RecordStore, StoreError, Turn
+from clinical.intake_engine import IntakeContext, IntakeState, Reply, build_record, start, step
+from clinical.record import IntakeRecord
+from storage.records import Client, RecordStore, StoreError, Turn
 
 
 @dataclass

@@ -160,7 +160,7 @@ def ready_index(settings: Settings, progress: Progress = no_progress) -> tuple[L
 
 def restore_references(index: LibraryIndex, settings: Settings) -> None:
     """Put back any stored reference document missing from the index (after a rebuild, say)."""
-    from knowledge.ingest import rebuild_references
+    from knowledge.references.store import rebuild_references
 
     report = rebuild_references(index, settings.data_dir)
     for failed in report.failed:

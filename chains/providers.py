@@ -5,8 +5,8 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
+from clinical.record import scrub
 from config import Settings
-from records.models import scrub
 
 
 class LLMConfigError(ValueError):

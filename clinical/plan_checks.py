@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterator
 
-from records.plan import GAP_MARKERS, SAFETY_PLAN_STEPS, Flag, TreatmentPlan, safety_step_title
+from clinical.plan import GAP_MARKERS, SAFETY_PLAN_STEPS, Flag, TreatmentPlan, safety_step_title
 
 _ACTION_VERBS = frozenset(
     [

@@ -14,19 +14,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from chains.extract import (
-    AreaScorer,
-    extract_client,
-    extract_client_words,
-    extract_measures,
-    extract_orientation,
-    extract_risk,
-    extract_session_plan,
-    missing_logistics,
-    rank_problem_areas,
-)
-from knowledge.models import Taxonomy
-from records.models import (
+from clinical.extraction.areas import AreaScorer, rank_problem_areas
+from clinical.extraction.client import extract_client, extract_client_words
+from clinical.extraction.logistics import extract_session_plan, missing_logistics
+from clinical.extraction.measures import extract_measures
+from clinical.extraction.risk import extract_risk
+from clinical.extraction.vocabulary import extract_orientation
+from clinical.record import (
     SECTION_ORDER,
     ClientInfo,
     IntakeRecord,
@@ -36,6 +30,7 @@ from records.models import (
     SessionPlan,
     SuicidalIdeation,
 )
+from knowledge.models import Taxonomy
 
 #: Longest message taken as an answer; anything beyond is kept in the conversation but not extracted.
 MAX_ANSWER_CHARS = 20_000

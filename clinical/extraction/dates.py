@@ -1,0 +1,80 @@
+"""Dates as clinicians write them (ISO, numeric, written, relative), pinned to the intake's own date."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
+_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+MONTH_NAME = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+_MONTH_FIRST = re.compile(rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(\d{{4}}))?\b", re.I)
+_WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
+_RELATIVE = re.compile(
+    r"\b(today|tomorrow|next\s+week|(?:next|this|on)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in\s+(\d{1,2}|one|two|three|four)\s+(days?|weeks?))\b",
+    re.I,
+)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _upcoming(month: int, day: int, today: date) -> date | None:
+    """A month/day with no year: the next such date on or after today."""
+    candidate = _safe_date(today.year, month, day)
+    if candidate and candidate < today:
+        candidate = _safe_date(today.year + 1, month, day)
+    return candidate
+
+
+def parse_dates(text: str, today: date) -> list[tuple[int, date]]:
+    """Every date written in the text, with its position: ISO, US numeric (m/d/y), written months, relative."""
+    found: list[tuple[int, date]] = []
+    for m in _ISO_DATE.finditer(text):
+        if d := _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
+            found.append((m.start(), d))
+    for m in _NUMERIC_DATE.finditer(text):
+        month, day, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        if year:
+            full_year = int(year) + (2000 if len(year) == 2 else 0)
+            d = _safe_date(full_year, month, day)
+        else:
+            d = _upcoming(month, day, today)
+        if d:
+            found.append((m.start(), d))
+    for m in _MONTH_FIRST.finditer(text):
+        month, day, year = _MONTHS[m.group(1).lower()[:3]], int(m.group(2)), m.group(3)
+        d = _safe_date(int(year), month, day) if year else _upcoming(month, day, today)
+        if d:
+            found.append((m.start(), d))
+    for m in _DAY_FIRST.finditer(text):
+        day, month, year = int(m.group(1)), _MONTHS[m.group(2).lower()[:3]], m.group(3)
+        d = _safe_date(int(year), month, day) if year else _upcoming(month, day, today)
+        if d and not any(abs(pos - m.start()) < 3 for pos, _ in found):
+            found.append((m.start(), d))
+    for m in _RELATIVE.finditer(text):
+        phrase = m.group(1).lower()
+        if phrase == "today":
+            d = today
+        elif phrase == "tomorrow":
+            d = today + timedelta(days=1)
+        elif phrase.startswith("next week"):
+            d = today + timedelta(days=7)
+        elif m.group(2):
+            ahead = (_WEEKDAYS[m.group(2).lower()] - today.weekday()) % 7 or 7
+            d = today + timedelta(days=ahead)
+        else:
+            count = int(m.group(3)) if m.group(3).isdigit() else NUMBER_WORDS.get(m.group(3).lower(), 1)
+            d = today + timedelta(days=count * (7 if m.group(4).lower().startswith("week") else 1))
+        found.append((m.start(), d))
+    return sorted(found)

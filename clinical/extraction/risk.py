@@ -1,0 +1,203 @@
+"""Risk as reported: suicidal ideation, plan, intent, means, self-harm, harm to others, recency, protective
+factors — with negation and history-versus-now respected."""
+
+from __future__ import annotations
+
+import re
+
+from clinical.extraction.negation import clauses, is_negated, mention_negated
+from clinical.record import RiskAssessment, SuicidalIdeation
+
+_SELF = r"(?:her|him|them|my|your|our)sel(?:f|ves)|themself|oneself"
+_SI = re.compile(
+    r"(?<![A-Za-z])SI(?![A-Za-z])|\bsuicid(?:al|ality)\b(?!\s+(?:attempts?|gestures?)\b)|thoughts?\s+of\s+(?:suicide|dying|death|ending\s+it)"
+    rf"|\b(?:wants?|wanting|wanted|wish(?:es|ed)?)\s+(?:to\s+)?(?:die|be\s+dead|(?:she|he|they|I)\s+(?:were|was)\s+dead)"
+    r"|\bbetter\s+off\s+(?:dead|without\s+(?:me|her|him|them))|\bdeath\s+wish|(?:not|never|didn'?t|did\s+not|wouldn'?t|won'?t)\s+(?:to\s+)?wake\s+up"
+    rf"|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)\s+(?:own\s+)?life|\btake\s+(?:her|his|their|my)\s+own\s+life"
+    r"|\bending\s+it\s+all|\b(?:easier|better)\s+if\s+(?:I|she|he|they)\s+(?:were|was)\s+(?:dead|gone|not\s+(?:here|around|alive))"
+    r"|\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+want\s+to\s+(?:be\s+alive|live|exist)\b",
+    re.I,
+)
+_SI_FAMILY = re.compile(
+    r"\b(?:died|death|lost\s+\w+)\s+(?:by|to)\s+suicide|\bcommitted\s+suicide|\bcompleted\s+suicide", re.I
+)
+_PASSIVE = re.compile(
+    r"\bpassive\b|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+mind\s+(?:dying|not)", re.I
+)
+_ACTIVE = re.compile(
+    rf"\bactive\b|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)|\btake\s+(?:her|his|their|my)", re.I
+)
+_HISTORICAL = re.compile(
+    r"\b(?:history\s+of|hx\s+of|h/o|previously|years\s+ago|as\s+a\s+(?:teen|teenager|child|student|kid)|"
+    r"in\s+(?:high\s+school|college)|in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
+    r"past\s+history|in\s+(?:19|20)\d\d)\b",
+    re.I,
+)
+_PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
+_NOT_A_SUICIDE_PLAN = re.compile(r"\b(?:safety|treatment|crisis|care|discharge|session)\s+plans?\b", re.I)
+_LETHAL_PLAN = re.compile(
+    r"\b(?:has|had|have|with|reports?|endorses?|describes?|made)\s+(?:a\s+)?(?:specific\s+|clear\s+|detailed\s+)?plan\b"
+    r"|\bplan(?:s|ned|ning)?\s+(?:\w+\s+){0,3}?(?:to\s+)?(?:overdose|kill|die|end|hang|shoot|jump|cut|suicide)\b"
+    r"|\bintent\s+to\s+(?:act|die|kill|end)",
+    re.I,
+)
+_INTENT = re.compile(r"\bintent(?:ion)?s?\b", re.I)
+_MEANS = re.compile(
+    r"\b(?:firearms?|guns?|rifles?|pistols?|handguns?|weapons?|pills|medications?|meds|stockpil\w*|overdos\w*|"
+    r"ropes?|knives|knife|razors?|blades?|bridge|car\s+exhaust|poison)\b",
+    re.I,
+)
+_ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
+_SELF_HARM = re.compile(
+    rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their)\s+(?:arms?|legs?|thighs?|wrists?|skin))"
+    rf"|\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|corners))|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
+    re.I,
+)
+_HI = re.compile(
+    r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
+    r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b",
+    re.I,
+)
+_ATTEMPT = re.compile(
+    r"\bsuicide\s+attempts?\b|\battempt(?:ed|s)?\s+(?:suicide|to\s+kill|to\s+end)|\boverdosed\b", re.I
+)
+#: In a sentence about risk, "no prior attempts" means suicide attempts.
+_ATTEMPT_IN_RISK = re.compile(
+    r"\b(?:prior|previous|past|lifetime)\s+attempts?\b|\b(?:hx|history)\s+of\s+(?:\w+\s+)?attempts?\b", re.I
+)
+_NO_ATTEMPTS = re.compile(r"\bno\s+(?:suicide\s+)?attempts?\b", re.I)
+_RECENCY = re.compile(
+    r"\b(?:(?:last|this|past)\s+(?:night|week|weekend|month|year|few\s+(?:days|weeks|months)|\d+\s+(?:days|weeks|months))|"
+    r"(?:yesterday|today|this\s+morning|tonight|currently|ongoing|daily|nightly|recently)|"
+    r"(?:\d+|a|one|two|three|four|five|six|several|a\s+few|few)\s*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?)\s+ago|"
+    r"(?<![A-Za-z])[x×]\s*\d+\s*(?:days?|weeks?|wks?|months?|mos?)|"
+    r"(?:in|over|within|for)\s+the\s+(?:past|last)\s+(?:\d+\s*|two\s+|three\s+|few\s+|several\s+|couple\s+of\s+)?(?:days?|weeks?|wks?|months?|mos?|year)|"
+    r"since\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)|"
+    r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
+    re.I,
+)
+_PROTECTIVE = re.compile(
+    r"\b(?:protective\s+factors?|reasons?\s+for\s+living)\b\s*(?:include|includes|are|is|:|-|–)?\s*(.+)", re.I
+)
+
+
+def _split_list(text: str) -> list[str]:
+    items = re.split(r",|\band\b|\bplus\b|/", text)
+    return [i.strip(" .:-–") for i in items if len(i.strip(" .:-–")) > 1][:10]
+
+
+def _combine(values: list[bool]) -> bool | None:
+    """Any report of presence wins (the safer reading); otherwise a denial; otherwise not assessed."""
+    if any(values):
+        return True
+    return False if values else None
+
+
+def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
+    """Risk as reported in the intake; plan/intent/means only from risk talk, never from "treatment plan".
+
+    A report of risk counts wherever it is written (the safer reading). A denial counts only in the risk
+    section: elsewhere "denies SI" may be pasted history, another person's, or text that tries to steer the
+    record, and a wrong "denied" is worse than "not assessed", which makes the intake ask about risk again.
+    """
+    ideation: list[SuicidalIdeation] = []
+    plan: list[bool] = []
+    intent: list[bool] = []
+    means_access: list[bool] = []
+    means: list[str] = []
+    self_harm: list[bool] = []
+    homicidal: list[bool] = []
+    attempts: list[bool] = []
+    recency = self_harm_recency = None
+    protective: list[str] = []
+
+    for clause in clauses(text):
+        in_risk_section = bool(risk_section) and clause in risk_section
+        if _SI_FAMILY.search(clause):
+            clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
+        si_here = False
+        for match in _SI.finditer(clause):
+            negated = mention_negated(clause, match)
+            if negated:
+                if in_risk_section:
+                    ideation.append(SuicidalIdeation.DENIED)
+                continue
+            if _HISTORICAL.search(clause) and not _RECENCY.search(clause):
+                continue
+            si_here = True
+            if _ACTIVE.search(clause):
+                ideation.append(SuicidalIdeation.ACTIVE)
+            elif _PASSIVE.search(clause):
+                ideation.append(SuicidalIdeation.PASSIVE)
+            else:
+                ideation.append(SuicidalIdeation.PRESENT)
+        if si_here and recency is None and (found := _RECENCY.search(clause)):
+            recency = found.group(0)
+
+        risk_talk = si_here or bool(_SI.search(clause)) or in_risk_section
+        if risk_talk:
+            scrubbed = _NOT_A_SUICIDE_PLAN.sub(" ", clause)
+            for regex, bucket in ((_PLAN, plan), (_INTENT, intent)):
+                for match in regex.finditer(scrubbed):
+                    negated = mention_negated(scrubbed, match)
+                    # Outside a sentence about suicide, "plans for the weekend" is not a suicide plan:
+                    # count a plan there only when it is denied or plainly about harm.
+                    if negated and not in_risk_section:
+                        continue
+                    if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
+                        bucket.append(not negated)
+            for match in _MEANS.finditer(clause):
+                negated = is_negated(clause, match.start())
+                if not negated:
+                    means.append(match.group(0).lower())  # "no firearms in the home" lists none
+                if (negated and in_risk_section) or (not negated and _ACCESS.search(clause)):
+                    means_access.append(not negated)
+            for match in _ATTEMPT_IN_RISK.finditer(clause):
+                negated = is_negated(clause, match.start())
+                if not negated or in_risk_section:
+                    attempts.append(not negated)
+            if in_risk_section and _NO_ATTEMPTS.search(clause):
+                attempts.append(False)
+        for match in _SELF_HARM.finditer(clause):
+            negated = mention_negated(clause, match)
+            if negated and not in_risk_section:
+                continue
+            if not negated and _HISTORICAL.search(clause) and not _RECENCY.search(clause):
+                continue  # past self-harm says nothing about now: leave "now" unassessed rather than guess
+            self_harm.append(not negated)
+            if not negated and self_harm_recency is None and (found := _RECENCY.search(clause)):
+                self_harm_recency = found.group(0)
+        for match in _HI.finditer(clause):
+            negated = mention_negated(clause, match)
+            if not negated or in_risk_section:
+                homicidal.append(not negated)
+        for match in _ATTEMPT.finditer(clause):
+            negated = is_negated(clause, match.start())
+            if not negated or in_risk_section:
+                attempts.append(not negated)
+    for match in _PROTECTIVE.finditer(text):
+        protective.extend(_split_list(clauses(match.group(1))[0] if clauses(match.group(1)) else ""))
+
+    if SuicidalIdeation.ACTIVE in ideation:
+        si = SuicidalIdeation.ACTIVE
+    elif SuicidalIdeation.PASSIVE in ideation:
+        si = SuicidalIdeation.PASSIVE
+    elif SuicidalIdeation.PRESENT in ideation:
+        si = SuicidalIdeation.PRESENT
+    elif ideation:
+        si = SuicidalIdeation.DENIED
+    else:
+        si = None
+    return RiskAssessment(
+        suicidal_ideation=si,
+        plan=_combine(plan),
+        intent=_combine(intent),
+        means_access=_combine(means_access),
+        means=list(dict.fromkeys(means)),
+        recency=recency,
+        self_harm=_combine(self_harm),
+        self_harm_recency=self_harm_recency,
+        homicidal_ideation=_combine(homicidal),
+        protective_factors=list(dict.fromkeys(protective)),
+        prior_attempts=_combine(attempts),
+    )

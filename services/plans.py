@@ -1,0 +1,147 @@
+"""Treatment plans as a durable, versioned service, and the edits a clinician makes to a plan.
+
+Every save appends a version (nothing is overwritten); a finalized version is read-only, and revising
+it starts a new draft. Lint runs on every save, so the flags stored with a version are always current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from clinical.plan import (
+    Flag,
+    Signature,
+    TreatmentPlan,
+)
+from clinical.plan_checks import lint
+from clinical.versions import Change, changes
+from storage.records import PlanVersion, RecordStore, StoreError
+
+#: Fields that change with every save and say nothing about the plan's content.
+_BOOKKEEPING = {"version", "created_at", "flags"}
+
+
+class PlanLocked(StoreError):
+    """The plan's latest version is final; revise it to start a new draft."""
+
+
+class PlanUnfinished(StoreError):
+    """The plan still has errors or blanks; `blockers` lists each, with where it is."""
+
+    def __init__(self, blockers: list[Flag]):
+        self.blockers = blockers
+        super().__init__(
+            f"Complete {len(blockers)} item{'s' if len(blockers) != 1 else ''} before signing: "
+            + " ".join(f.message for f in blockers)
+        )
+
+
+def blockers(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
+    """What stands between this plan and a signature: plan-check errors and blanks still to complete."""
+    return [f for f in lint(plan, library_ids) if f.blocks_signing]
+
+
+@dataclass
+class PlanService:
+    """Load, save, finalize and compare versions of a client's plan for one clinician (`owner`)."""
+
+    store: RecordStore
+    library_ids: Container[str] = field(default_factory=frozenset)
+    owner: str = ""
+
+    def _check(self, client_id: str) -> None:
+        if self.store.client(client_id, self.owner) is None:
+            raise StoreError("That client no longer exists.")
+
+    def history(self, client_id: str) -> list[PlanVersion]:
+        """Every version, newest first."""
+        self._check(client_id)
+        return self.store.plan_versions(client_id)
+
+    def load(self, client_id: str, version: int | None = None) -> TreatmentPlan | None:
+        """A version of the plan (the latest by default), or None if there is none."""
+        self._check(client_id)
+        stored = self.store.plan_json(client_id, version)
+        return TreatmentPlan.model_validate_json(stored) if stored else None
+
+    def _append(
+        self, client_id: str, plan: TreatmentPlan, summary: str, expected: int | None, action: str
+    ) -> TreatmentPlan:
+        plan = plan.model_copy(update={"flags": lint(plan, self.library_ids), "created_at": datetime.now(UTC)})
+        version = self.store.add_plan_version(
+            client_id,
+            lambda number: plan.model_copy(update={"version": number}).model_dump_json(),
+            plan.status,
+            summary,
+            expected,
+            action,
+            self.owner,
+        )
+        return plan.model_copy(update={"version": version})
+
+    def save_draft(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
+        """Store a freshly composed draft as the next version (a redraft never needs the old one)."""
+        self._check(client_id)
+        latest = self.store.plan_versions(client_id)
+        plan = plan.model_copy(update={"status": "draft", "signature": None})
+        return self._append(client_id, plan, summary, latest[0].version if latest else None, "plan.draft")
+
+    def save(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
+        """Save an edit of `plan` (which carries the version it was edited from) as the next version.
+
+        Unchanged content saves nothing. Refuses to edit a final version (see `revise`) and refuses when
+        someone else saved since `plan.version` was loaded.
+        """
+        self._check(client_id)
+        base = self.load(client_id, plan.version)
+        if base is None:
+            raise StoreError("There is no saved plan to edit; draft one first.")
+        if base.status == "final":
+            raise PlanLocked("This version is final and read-only. Revise it to start a new version.")
+        if _content(base) == _content(plan):
+            return base
+        return self._append(client_id, plan.model_copy(update={"status": "draft"}), summary, plan.version, "plan.edit")
+
+    def revise(self, client_id: str, version: int) -> TreatmentPlan:
+        """Start a new draft from a final version; the signature does not carry over."""
+        self._check(client_id)
+        base = self.load(client_id, version)
+        if base is None:
+            raise StoreError("There is no saved plan to revise.")
+        draft = base.model_copy(update={"status": "draft", "signature": None})
+        return self._append(client_id, draft, f"Revision of final version {version}", version, "plan.revise")
+
+    def finalize(self, client_id: str, plan: TreatmentPlan, signature: Signature) -> TreatmentPlan:
+        """Sign the plan: no plan-check error and nothing left to complete (`PlanUnfinished` lists what is), and
+        the clinician named."""
+        self._check(client_id)
+        if not signature.clinician_name.strip() or not signature.credentials.strip():
+            raise StoreError("Enter the clinician's name and credentials to finalize.")
+        if not signature.client_participated:
+            raise StoreError("Confirm that the client took part in developing this plan before finalizing.")
+        unfinished = blockers(plan, self.library_ids)
+        if unfinished:
+            raise PlanUnfinished(unfinished)
+        base = self.load(client_id, plan.version)
+        if base is not None and base.status == "final":
+            raise PlanLocked("This version is already final.")
+        final = plan.model_copy(update={"status": "final", "signature": signature})
+        summary = f"Finalized by {signature.clinician_name.strip()}"
+        return self._append(client_id, final, summary, plan.version, "plan.finalize")
+
+    def export(self, client_id: str, plan: TreatmentPlan, fmt: str) -> None:
+        """Log that a version was exported (the file itself is made by `exports.render`)."""
+        self.store.record_event(self.owner, "plan.export", client_id, {"version": plan.version, "format": fmt})
+
+    def diff(self, client_id: str, older: int, newer: int) -> list[Change]:
+        """What changed between two versions, sentence by sentence, grouped by the part of the plan it is in."""
+        a, b = self.load(client_id, older), self.load(client_id, newer)
+        if a is None or b is None:
+            raise StoreError("Pick two saved versions to compare.")
+        return changes(a, b)
+
+
+def _content(plan: TreatmentPlan) -> dict:
+    return plan.model_dump(mode="json", exclude=_BOOKKEEPING)
