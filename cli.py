@@ -13,8 +13,7 @@ from typing import Annotated
 import typer
 
 from config import get_settings
-from knowledge.loader import LibraryError, load_library
-from knowledge.models import Kind
+from services.library import Kind, LibraryError, load_library
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -35,8 +34,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _ready_index(quiet: bool = True):
-    from knowledge.embeddings import EmbeddingModelMissing
-    from knowledge.opening import IndexLocked, ready_index
+    from services.library import EmbeddingModelMissing, IndexLocked, ready_index
 
     def progress(fraction: float, message: str) -> None:
         if not quiet:
@@ -51,14 +49,14 @@ def _ready_index(quiet: bool = True):
 @app.command("build-index")
 def build_index() -> None:
     """Create or incrementally refresh the search index from the library files (and prepare the PDF fonts)."""
-    from exports.pdf import font_files
+    from services.plans import prepare_fonts
 
     index, _, report = _ready_index(quiet=False)
     typer.echo(
         f"Index ready: {len(index)} documents ({report.added} added, {report.updated} updated, "
         f"{report.removed} removed, {report.unchanged} unchanged) in {report.seconds:.2f}s"
     )
-    font_files()  # made once here (about 2 s), so the app's first PDF does not wait for them
+    prepare_fonts()  # made once here (about 2 s), so the app's first PDF does not wait for them
 
 
 @app.command("library")
@@ -139,10 +137,8 @@ def intake(
     """Run the guided intake headless: every question is answered from FILE by its section."""
     from datetime import date
 
-    from clinical.intake_engine import IntakeContext
-    from clinical.replay import replay_intake
-    from storage.files import atomic_write
-    from storage.records import StoreError, clean_alias
+    from services.intake import IntakeContext, StoreError, clean_alias, replay_intake
+    from services.store import atomic_write
 
     try:
         data = json.loads(answers.read_text(encoding="utf-8"))
@@ -189,12 +185,11 @@ def draft(
 
     from pydantic import ValidationError
 
-    from chains.drafting import draft_plan
-    from chains.providers import LLMConfigError, make_chat_model
-    from clinical.record import IntakeRecord
-    from exports import FORMATS, render
-    from exports.document import ExportContext
-    from storage.files import atomic_write
+    from services.intake import IntakeRecord
+    from services.library import LLMConfigError, make_chat_model
+    from services.plans import FORMATS, ExportContext, render
+    from services.plans import draft as draft_from_intake
+    from services.store import atomic_write
 
     if fmt not in FORMATS:
         raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}", 2)
@@ -205,11 +200,11 @@ def draft(
         raise _fail(f"cannot read the intake {intake_file}: {error}", 2) from error
     settings = get_settings()
     try:
-        model = None if offline else make_chat_model(settings)
+        None if offline else make_chat_model(settings)  # a broken model configuration is refused here
     except LLMConfigError as error:
         raise _fail(f"{error} (or pass --offline)", 2) from error
     index, lib, _ = _ready_index()
-    result = draft_plan(record, index, lib, model=model, settings=settings, today=reference)
+    result = draft_from_intake(record, index, lib, settings, offline=offline, today=reference)
     if result.notice:
         typer.echo(result.notice, err=True)
     plan = result.plan
@@ -234,7 +229,7 @@ def ingest(
 
     Each file succeeds or fails on its own; the exit code is 1 if any failed.
     """
-    from knowledge.references.store import ingest as ingest_files
+    from services.library import ingest as ingest_files
 
     index, _, _ = _ready_index()
     files, unreadable = [], []
@@ -260,7 +255,7 @@ def references(
     delete: Annotated[str | None, typer.Option("--delete", help="Remove this document (name or id).")] = None,
 ) -> None:
     """List the reference documents in the index, or remove one (its passages and stored text)."""
-    from knowledge.references.store import delete_document, list_documents
+    from services.library import delete_document, list_documents
 
     data_dir = get_settings().data_dir
     if delete:
@@ -285,12 +280,12 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check that the audit log's hash chain is intact; exits 1 if any event was altered, removed or reordered."""
-    from storage.records import RecordStore
+    from services.store import open_store
 
-    path = get_settings().data_dir / "anamnesis.db"
+    path = get_settings().database_path
     if not path.exists():
         raise _fail(f"no records at {path} (set ANAMNESIS_DATA_DIR)", 2)
-    result = RecordStore(path).verify_audit()
+    result = open_store(get_settings()).verify_audit()
     if not result.ok:
         raise _fail(f"Audit log BROKEN: {result.message}")
     typer.echo(f"Audit log OK: {result.message}")
@@ -301,12 +296,12 @@ def audit_show(
     client: Annotated[str | None, typer.Option("--client", help="Only events for this client id.")] = None,
 ) -> None:
     """Print the audit events (no clinical text is ever stored in them)."""
-    from storage.records import RecordStore
+    from services.store import open_store
 
-    path = get_settings().data_dir / "anamnesis.db"
+    path = get_settings().database_path
     if not path.exists():
         raise _fail(f"no records at {path} (set ANAMNESIS_DATA_DIR)", 2)
-    for event in RecordStore(path).audit_events(client):
+    for event in open_store(get_settings()).audit_events(client):
         detail = json.dumps(event.detail, sort_keys=True) if event.detail else ""
         typer.echo(f"{event.seq}\t{event.at}\t{event.actor}\t{event.action}\t{event.client_id or '-'}\t{detail}")
 

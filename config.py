@@ -89,6 +89,16 @@ class Settings(BaseSettings):
         return host in {"localhost", "::1"} or host.startswith("127.")
 
     @property
+    def redact_for_model(self) -> bool:
+        """Whether text must be redacted before it reaches the configured model (one that is not on this machine)."""
+        return self.llm_redact_identifiers and not self.llm_is_local
+
+    @property
+    def database_path(self) -> Path:
+        """The records database (SQLite) in the data folder."""
+        return self.data_dir / "anamnesis.db"
+
+    @property
     def cache_dir(self) -> Path:
         """Derived files that are slow to make and safe to delete (never client data)."""
         return self.data_dir / "cache"

@@ -520,7 +520,7 @@ class ModelComposer:
     @property
     def redacting(self) -> bool:
         """Identifiers are redacted before text reaches a model that is not on this machine."""
-        return self.settings.llm_redact_identifiers and not self.settings.llm_is_local
+        return self.settings.redact_for_model
 
     def compose(self, inputs: DraftInputs, offline: TreatmentPlan) -> tuple[TreatmentPlan, list[str]]:
         """Ask the model, then check its draft against the offline plan's intake facts (raises on any failure:

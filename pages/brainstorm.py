@@ -4,15 +4,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from chains.brainstorm import BrainstormFailed, ask_model, concern_from_record, suggest
-from chains.providers import LLMConfigError
-from clinical.plan_edits import add_entry
-from config import get_settings
-from knowledge.index import Hit
-from knowledge.models import Kind
-from storage.records import StoreError
+from services.library import BrainstormFailed, Hit, Kind, LLMConfigError, ask_model, concern_from_record, suggest
+from services.plans import StoreError, add_entry
 from ui.render import KIND_LABELS, escape_md, hit_card, short, show_text
 from ui.resources import chat_model, intake_service, library_index, plan_service
+from ui.resources import settings as app_settings
 from ui.state import active_client, note_plan_saved
 
 CONCERN = "brainstorm_concern"
@@ -212,7 +208,7 @@ with references_tab:
 
 st.divider()
 st.subheader("Brainstorm with the model")
-settings = get_settings()
+settings = app_settings()
 try:
     model = chat_model() if settings.llm_provider != "none" else None
 except LLMConfigError as error:
@@ -238,7 +234,7 @@ if question:
                 concern,
                 suggestions.hits(),
                 question,
-                settings.llm_redact_identifiers and not settings.llm_is_local,
+                settings,
                 [client.alias] if client else [],
             )
         except BrainstormFailed as error:

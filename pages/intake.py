@@ -7,12 +7,19 @@ from typing import Any
 
 import streamlit as st
 
-from clinical.intake_engine import MAX_ANSWER_CHARS, SECTIONS, progress
-from clinical.record import SECTION_ORDER, SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord, SuicidalIdeation
-from config import get_settings
-from storage.records import StoreError
+from services.intake import (
+    MAX_ANSWER_CHARS,
+    SECTION_ORDER,
+    SECTIONS,
+    SESSION_FORMATS,
+    SESSION_FREQUENCIES,
+    IntakeRecord,
+    StoreError,
+    SuicidalIdeation,
+    progress,
+)
 from ui.render import edited_rows, escape_md, options_with, plural, show_text
-from ui.resources import curated_library, intake_service, llm_gap_filler
+from ui.resources import curated_library, intake_service, llm_gap_filler, settings
 from ui.state import AUTODRAFT, active_client, choose_client
 
 TRISTATE = {"not assessed": None, "yes": True, "no": False}
@@ -35,7 +42,7 @@ taxonomy = curated_library().taxonomy
 def pick_client_view() -> None:
     """No client yet: greet, list clients in progress, and take an alias from the chat box."""
     st.title("Intake")
-    clients = service.store.clients(service.owner)
+    clients = service.clients()
     with st.chat_message("assistant"):
         st.markdown(
             "Hello. Which client is this intake for? Type a **new alias** (initials or a pseudonym — never a real "
@@ -251,15 +258,14 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
         getattr(st, notice[0])(escape_md(notice[1]))
     with st.expander("Structured record — review and correct", expanded=False, icon=":material/fact_check:"):
         corrections_form(client_id, record)
-    if get_settings().llm_provider != "none":
+    if settings().llm_provider != "none":
         model_gap_filling(client_id)
 
 
 def model_gap_filling(client_id: str) -> None:
     """With a model configured: a button that asks it to fill what the rules left empty."""
     # Imported here: LangChain costs half a second, which a page without a model should not pay.
-    from chains.model_extraction import LLMExtractionFailed
-    from chains.providers import LLMConfigError
+    from services.intake import LLMConfigError, LLMExtractionFailed
 
     try:
         filler = llm_gap_filler()
@@ -286,7 +292,7 @@ def intake_view(client) -> None:
     with top[2].popover("Delete", icon=":material/delete:"):
         st.warning(f"Permanently delete {escape_md(client.alias)} and every message and record about them?")
         if st.button("Delete permanently", key="intake_delete_confirm", type="primary"):
-            service.store.delete_client(client.id, service.owner)
+            service.delete_client(client.id)
             choose_client(None)
             st.rerun()
 

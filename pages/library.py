@@ -4,12 +4,9 @@ from collections import Counter
 
 import streamlit as st
 
-from config import get_settings
-from knowledge.models import Kind
-from knowledge.references.read import MAX_FILE_BYTES, SUPPORTED_TYPES
-from knowledge.references.store import delete_document, ingest, list_documents
+from services.library import MAX_FILE_BYTES, SUPPORTED_TYPES, Kind, delete_document, ingest, list_documents
 from ui.render import KIND_LABELS, escape_md, hit_card, plural
-from ui.resources import library_index
+from ui.resources import library_index, settings
 
 INGEST_REPORT = "library_ingest_report"
 
@@ -49,7 +46,7 @@ areas = area_col.multiselect(
     format_func=taxonomy.area_label,
     placeholder="All problem areas",
 )
-k = k_col.number_input("Results", min_value=1, max_value=50, value=get_settings().search_k, key="library_k")
+k = k_col.number_input("Results", min_value=1, max_value=50, value=settings().search_k, key="library_k")
 
 if query.strip():
     hits = index.search(query, k=int(k), kinds=kinds, modalities=modalities, areas=areas)
@@ -110,7 +107,7 @@ if submitted:
             report = ingest(
                 index,
                 [(u.name, u.getvalue()) for u in uploads],
-                get_settings().data_dir,
+                settings().data_dir,
                 lambda fraction, message: bar.progress(min(1.0, fraction), text=message),
             )
             status.update(label=f"Done in {report.seconds:.1f} s", state="complete" if report.ok else "error")
@@ -124,7 +121,7 @@ if submitted:
         st.session_state[INGEST_REPORT] = messages
         st.rerun()
 
-documents = list_documents(get_settings().data_dir)
+documents = list_documents(settings().data_dir)
 if not documents:
     st.info("No reference documents yet.", icon=":material/description:")
 for document in documents:
@@ -135,6 +132,6 @@ for document in documents:
     with cols[2].popover("Remove", icon=":material/delete:", width="stretch"):
         st.write(f"Remove {escape_md(document.name)} and its passages from the search index?")
         if st.button("Remove", key=f"library_delete_{document.id}", type="primary"):
-            delete_document(index, document.id, get_settings().data_dir)
+            delete_document(index, document.id, settings().data_dir)
             st.session_state[INGEST_REPORT] = [("success", f"Removed {document.name}.")]
             st.rerun()

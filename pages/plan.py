@@ -6,14 +6,29 @@ from functools import partial
 
 import streamlit as st
 
-from clinical.plan import SAFETY_PLAN_STEPS, Diagnosis, Flag, SafetyPlan, Signature, TreatmentPlan, safety_step_title
-from clinical.plan_edits import add_goal, add_intervention, add_objective, move, remove_goal
-from clinical.record import SESSION_FORMATS, SESSION_FREQUENCIES
-from clinical.versions import Change
-from exports import FORMATS, filename, render
-from exports.document import plan_document
-from services.plans import PlanService, PlanUnfinished
-from storage.records import StoreError
+from services.plans import (
+    FORMATS,
+    SAFETY_PLAN_STEPS,
+    SESSION_FORMATS,
+    SESSION_FREQUENCIES,
+    Change,
+    Diagnosis,
+    Flag,
+    PlanService,
+    PlanUnfinished,
+    SafetyPlan,
+    Signature,
+    StoreError,
+    TreatmentPlan,
+    add_goal,
+    add_intervention,
+    add_objective,
+    filename,
+    move,
+    plan_document,
+    remove_goal,
+    safety_step_title,
+)
 from ui.render import escape_md, options_with, plural, short, show_document
 from ui.resources import curated_library, export_context, intake_service, plan_drafter, plan_service
 from ui.state import AUTODRAFT, PLAN_PIN, active_client, choose_client, note_plan_saved, pinned_plan_version
@@ -161,7 +176,7 @@ def source_caption(sources: list[str]) -> None:
 
 def pick_client_view() -> None:
     st.title("Treatment plan")
-    clients = service.store.clients(service.owner)
+    clients = intakes.clients()
     if not clients:
         st.info("No clients yet. Start with an intake; the plan is drafted from it.", icon=":material/info:")
         st.page_link("pages/intake.py", label="Go to Intake", icon=":material/forum:")
@@ -618,9 +633,7 @@ def history_tab(client_id: str) -> None:
 
 def export_file(client_id: str, plan: TreatmentPlan, key: str) -> bytes:
     """Make the file when the button is clicked (on Streamlit's download thread) and log the export."""
-    data = render(plan, export_context(), key)
-    service.export(client_id, plan, key)
-    return data
+    return service.export(client_id, plan, key, export_context())
 
 
 def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:

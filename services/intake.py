@@ -1,8 +1,11 @@
-"""The intake as a durable service: the engine's pure steps plus the store's committed writes.
+"""The intake as a durable service: the clinician's clients, the engine's pure steps plus the store's committed
+writes, the clinician's corrections and the optional model pass. Every call is scoped to one clinician (`owner`).
 
 Order of writes is the durability promise: the clinician's message is committed before the engine
 runs, and the reply, state and record are committed together before anything is rendered. A
 message that was stored but never answered (a crash in between) is answered on the next open.
+
+The Intake page and the CLI import what they need of the domain from here (the names below `__all__`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,63 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from clinical.intake_engine import IntakeContext, IntakeState, Reply, build_record, start, step
-from clinical.record import IntakeRecord
-from storage.records import Client, RecordStore, StoreError, Turn
+from clinical.intake_engine import (
+    MAX_ANSWER_CHARS,
+    SECTIONS,
+    IntakeContext,
+    IntakeState,
+    Reply,
+    build_record,
+    progress,
+    start,
+    step,
+)
+from clinical.record import (
+    SECTION_ORDER,
+    SESSION_FORMATS,
+    SESSION_FREQUENCIES,
+    IntakeRecord,
+    SuicidalIdeation,
+)
+from clinical.replay import replay_intake
+from config import Settings
+from knowledge.models import Taxonomy
+from services import lazy_names
+from storage.records import Client, RecordStore, StoreError, Turn, clean_alias
+
+#: The model's error types live with LangChain, which loads only when a model is configured.
+_WITH_A_MODEL = {"LLMExtractionFailed": "chains.model_extraction", "LLMConfigError": "chains.providers"}
+__getattr__ = lazy_names(_WITH_A_MODEL, globals())
+
+
+__all__ = [
+    "MAX_ANSWER_CHARS",
+    "SECTIONS",
+    "SECTION_ORDER",
+    "SESSION_FORMATS",
+    "SESSION_FREQUENCIES",
+    "Client",
+    "IntakeContext",
+    "IntakeRecord",
+    "IntakeService",
+    "StoreError",
+    "SuicidalIdeation",
+    "clean_alias",
+    "model_gap_filler",
+    "progress",
+    "replay_intake",
+    *_WITH_A_MODEL,
+]
+
+
+def model_gap_filler(model, settings: Settings, taxonomy: Taxonomy) -> Callable[[IntakeRecord], dict]:
+    """A function record → the checked facts a model read in the notes (for `IntakeService.fill_gaps`); the notes
+    are redacted first unless the model runs on this machine."""
+    from chains.model_extraction import LLMIntakeFacts, extract_with_llm
+    from chains.providers import structured
+
+    checked_model = structured(model, LLMIntakeFacts, settings)
+    return lambda record: extract_with_llm(checked_model, record, taxonomy, settings.redact_for_model)
 
 
 @dataclass
@@ -25,6 +82,16 @@ class IntakeService:
     context: IntakeContext
     owner: str = ""
 
+    # -- clients ------------------------------------------------------------------------------
+
+    def clients(self) -> list[Client]:
+        """This clinician's clients, most recently active first."""
+        return self.store.clients(self.owner)
+
+    def client(self, client_id: str) -> Client | None:
+        """One of this clinician's clients, or None (unknown, deleted, or another clinician's)."""
+        return self.store.client(client_id, self.owner)
+
     def open_client(self, alias: str) -> tuple[Client, bool]:
         """The client with this alias, created if new; True when it was created."""
         existing = self.store.find_client(alias, self.owner)
@@ -33,19 +100,32 @@ class IntakeService:
             return existing, False
         return self.store.create_client(alias, self.owner), True
 
+    def note_opened(self, client_id: str) -> None:
+        """Log that the clinician opened this client's record."""
+        self._client(client_id)
+        self.store.record_event(self.owner, "client.open", client_id)
+
+    def delete_client(self, client_id: str) -> bool:
+        """Delete the client and every row about them; True if something was deleted."""
+        return self.store.delete_client(client_id, self.owner)
+
     def _client(self, client_id: str) -> Client:
         client = self.store.client(client_id, self.owner)
         if client is None:
             raise StoreError("That client no longer exists.")
         return client
 
+    # -- the intake ---------------------------------------------------------------------------
+
     def state(self, client_id: str) -> IntakeState | None:
         """The saved intake state, or None if the intake has not started."""
+        self._client(client_id)
         saved = self.store.intake(client_id)
         return IntakeState.model_validate_json(saved[0]) if saved else None
 
     def record(self, client_id: str) -> IntakeRecord | None:
         """The saved structured record, or None if the intake has not started."""
+        self._client(client_id)
         saved = self.store.intake(client_id)
         return IntakeRecord.model_validate_json(saved[1]) if saved else None
 

@@ -1,23 +1,78 @@
-"""Treatment plans as a durable, versioned service, and the edits a clinician makes to a plan.
+"""Treatment plans as a durable, versioned service: drafting, saving edits, finalizing, comparing and exporting
+versions, each scoped to one clinician (`owner`).
 
 Every save appends a version (nothing is overwritten); a finalized version is read-only, and revising
 it starts a new draft. Lint runs on every save, so the flags stored with a version are always current.
+
+The Plan and Brainstorm pages and the CLI import what they need of the domain from here (`__all__`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from clinical.plan import (
+    SAFETY_PLAN_STEPS,
+    Diagnosis,
     Flag,
+    SafetyPlan,
     Signature,
     TreatmentPlan,
+    safety_step_title,
 )
 from clinical.plan_checks import lint
+from clinical.plan_edits import add_entry, add_goal, add_intervention, add_objective, move, remove_goal
+from clinical.record import SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord
 from clinical.versions import Change, changes
+from config import Settings
+from exports import FORMATS, filename, render
+from exports.document import Bullets, Document, ExportContext, Fields, Heading, Item, Paragraph, Table, plan_document
+from knowledge.loader import Library
 from storage.records import PlanVersion, RecordStore, StoreError
+
+if TYPE_CHECKING:
+    from chains.drafting import DraftResult
+    from knowledge.index import LibraryIndex
+
+__all__ = [
+    "FORMATS",
+    "SAFETY_PLAN_STEPS",
+    "SESSION_FORMATS",
+    "SESSION_FREQUENCIES",
+    "Bullets",
+    "Change",
+    "Diagnosis",
+    "Document",
+    "ExportContext",
+    "Fields",
+    "Flag",
+    "Heading",
+    "Item",
+    "Paragraph",
+    "PlanLocked",
+    "PlanService",
+    "PlanUnfinished",
+    "SafetyPlan",
+    "Signature",
+    "StoreError",
+    "Table",
+    "TreatmentPlan",
+    "add_entry",
+    "add_goal",
+    "add_intervention",
+    "add_objective",
+    "draft",
+    "filename",
+    "move",
+    "plan_document",
+    "prepare_fonts",
+    "remove_goal",
+    "render",
+    "safety_step_title",
+]
 
 #: Fields that change with every save and say nothing about the plan's content.
 _BOOKKEEPING = {"version", "created_at", "flags"}
@@ -131,9 +186,12 @@ class PlanService:
         summary = f"Finalized by {signature.clinician_name.strip()}"
         return self._append(client_id, final, summary, plan.version, "plan.finalize")
 
-    def export(self, client_id: str, plan: TreatmentPlan, fmt: str) -> None:
-        """Log that a version was exported (the file itself is made by `exports.render`)."""
+    def export(self, client_id: str, plan: TreatmentPlan, fmt: str, context: ExportContext) -> bytes:
+        """The plan in format `fmt` (see `FORMATS`), its export logged."""
+        self._check(client_id)
+        data = render(plan, context, fmt)
         self.store.record_event(self.owner, "plan.export", client_id, {"version": plan.version, "format": fmt})
+        return data
 
     def diff(self, client_id: str, older: int, newer: int) -> list[Change]:
         """What changed between two versions, sentence by sentence, grouped by the part of the plan it is in."""
@@ -145,3 +203,34 @@ class PlanService:
 
 def _content(plan: TreatmentPlan) -> dict:
     return plan.model_dump(mode="json", exclude=_BOOKKEEPING)
+
+
+def draft(
+    record: IntakeRecord,
+    index: LibraryIndex,
+    library: Library,
+    settings: Settings,
+    *,
+    offline: bool = False,
+    today: date | None = None,
+) -> DraftResult:
+    """Draft a plan from an intake with the configured model (checked, falling back offline), or offline (always
+    with `offline`). A broken model configuration does not stop drafting: the offline composer runs and the
+    notice says why."""
+    from chains.drafting import draft_plan  # LangChain and the index's machinery load when a draft is made
+    from chains.providers import LLMConfigError, make_chat_model
+
+    try:
+        model = None if offline else make_chat_model(settings)
+    except LLMConfigError as error:
+        result = draft_plan(record, index, library, settings=settings, today=today)
+        notice = f"The language model is not configured correctly ({error}); this draft was written offline."
+        return replace(result, notice=notice, fell_back=True)
+    return draft_plan(record, index, library, model=model, settings=settings, today=today)
+
+
+def prepare_fonts() -> None:
+    """Make the PDF exports' fonts now (once per data folder, about 2 s), so no export waits for them."""
+    from exports.pdf import font_files
+
+    font_files()

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from exports.document import Bullets, Document, Fields, Heading, Item, Paragraph, Table
-from knowledge.models import Kind, Taxonomy, readable
+from services.library import Kind, Taxonomy, readable
+from services.plans import Bullets, Document, Fields, Heading, Item, Paragraph, Table
 
 if TYPE_CHECKING:
-    from knowledge.index import Hit
+    from services.library import Hit
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from dataclasses import replace
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from clinical.intake_engine import IntakeContext
-from config import get_settings
-from exports.document import ExportContext
-from knowledge.loader import Library, LibraryError, load_library
-from services.intake import IntakeService
-from services.plans import PlanService
-from storage.records import RecordStore
+from config import Settings, get_settings
+from services.intake import IntakeContext, IntakeService, model_gap_filler
+from services.library import Library, LibraryError, load_library
+from services.plans import ExportContext, PlanService, draft, prepare_fonts
+from services.store import RecordStore, open_store
 from ui.auth import clinician
 from ui.state import session_memo
 
 if TYPE_CHECKING:
-    from knowledge.index import LibraryIndex
-    from knowledge.opening import IndexLoader
+    from services.library import IndexLoader, LibraryIndex
+    from services.plans import DraftResult
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,19 +44,23 @@ def curated_library() -> Library:
 
 @st.cache_resource(show_spinner=False)
 def _loader() -> IndexLoader:
-    from knowledge.opening import IndexLoader
+    from services.library import IndexLoader  # Chroma and ONNX Runtime load on the loader's thread, not here
 
     return IndexLoader(get_settings(), _library()).start()
+
+
+def settings() -> Settings:
+    """The app's settings (read once per process)."""
+    return get_settings()
 
 
 @st.cache_resource(show_spinner=False)
 def _fonts(_after: IndexLoader) -> threading.Thread:
     """Make the PDF fonts once the index is loaded (a no-op when `make run` already made them)."""
-    from exports.pdf import font_files
 
     def prepare() -> None:
         _after.wait()
-        font_files()
+        prepare_fonts()
 
     thread = threading.Thread(target=prepare, name="anamnesis-fonts")  # finishes before the process exits
     thread.start()
@@ -97,7 +99,7 @@ def reload_library() -> None:
 @st.cache_resource(show_spinner=False)
 def record_store() -> RecordStore:
     """The process-wide handle on the SQLite records (it holds a path, never client data)."""
-    return RecordStore(get_settings().data_dir / "anamnesis.db")
+    return open_store(get_settings())
 
 
 def intake_service(owner: str | None = None) -> IntakeService:
@@ -126,7 +128,7 @@ def plan_service(owner: str | None = None) -> PlanService:
 @st.cache_resource(show_spinner=False)
 def chat_model():
     """The configured chat model, shared (it holds connection settings, never client data)."""
-    from chains.providers import make_chat_model
+    from services.library import make_chat_model  # LangChain loads only when a model is configured
 
     return make_chat_model(get_settings())
 
@@ -136,38 +138,11 @@ def llm_gap_filler():
     settings = get_settings()
     if settings.llm_provider == "none":
         return None
-    from chains.model_extraction import LLMIntakeFacts, extract_with_llm
-    from chains.providers import structured
-
-    model = structured(chat_model(), LLMIntakeFacts, settings)
-    redact = settings.llm_redact_identifiers and not settings.llm_is_local
-    taxonomy = curated_library().taxonomy
-    return lambda record: extract_with_llm(model, record, taxonomy, redact)
+    return model_gap_filler(chat_model(), settings, curated_library().taxonomy)
 
 
-def plan_drafter():
-    """A function record → DraftResult: the configured model's composer with offline fallback, or offline only.
-
-    A broken model configuration does not stop drafting: the offline composer runs and the notice says why.
-    """
-    from chains.drafting import draft_plan
-    from chains.providers import LLMConfigError
-
+def plan_drafter() -> Callable[[object], DraftResult]:
+    """A function record → DraftResult: the configured model's checked draft with offline fallback, or offline."""
     settings = get_settings()
     index, library = library_index()
-    notice = None
-    try:
-        model = chat_model() if settings.llm_provider != "none" else None
-    except LLMConfigError as error:
-        model, notice = (
-            None,
-            f"The language model is not configured correctly ({error}); this draft was written offline.",
-        )
-
-    def draft(record):
-        result = draft_plan(record, index, library, model=model, settings=settings)
-        if notice and not result.notice:
-            return replace(result, notice=notice, fell_back=True)
-        return result
-
-    return draft
+    return lambda record: draft(record, index, library, settings)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import streamlit as st
 
-from storage.records import Client
+from services.store import Client
 
 if TYPE_CHECKING:
     pass

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import auth
 from config import get_settings
 from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
 from tests.pages.test_intake import data_dir  # noqa: F401 - the fixture is shared
+from ui import auth
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from exports.document import ExportContext
 from services.plans import PlanService
 from storage import audit
 from storage.records import RecordStore
@@ -17,7 +18,7 @@ def store(tmp_path) -> RecordStore:
     return RecordStore(tmp_path / "records.db")
 
 
-def journey(store: RecordStore) -> str:
+def journey(store: RecordStore, library) -> str:
     """Create, open, draft, edit, finalize, export, delete — the actions the log must record."""
     client = store.create_client("Z.Q.", owner="dr-lee")
     store.record_event("dr-lee", "client.open", client.id)
@@ -25,13 +26,13 @@ def journey(store: RecordStore) -> str:
     draft = plans.save_draft(client.id, make_plan("Z.Q."), "Drafted offline")
     edited = plans.save(client.id, draft.model_copy(update={"formulation": "Secret clinical formulation text"}), "edit")
     final = plans.finalize(client.id, edited, SIGNATURE)
-    plans.export(client.id, final, "pdf")
+    plans.export(client.id, final, "pdf", ExportContext(library.taxonomy, library.by_id))
     store.delete_client(client.id, owner="dr-lee")
     return client.id
 
 
-def test_actions_are_logged_in_order(store):
-    client_id = journey(store)
+def test_actions_are_logged_in_order(store, library):
+    client_id = journey(store, library)
     events = store.audit_events(client_id)
     assert [e.action for e in events] == [
         "client.create",
@@ -47,9 +48,9 @@ def test_actions_are_logged_in_order(store):
     assert store.verify_audit().ok and store.verify_audit().events == 7
 
 
-def test_no_clinical_text_or_alias(store):
+def test_no_clinical_text_or_alias(store, library):
     """The log survives the client's deletion, so it must hold nothing about them but a random id."""
-    journey(store)
+    journey(store, library)
     with sqlite3.connect(store.path) as db:
         dump = "\n".join(db.iterdump())
     audit_rows = [line for line in dump.splitlines() if line.startswith('INSERT INTO "audit"')]
@@ -58,9 +59,9 @@ def test_no_clinical_text_or_alias(store):
         assert not any(secret in row for row in audit_rows)
 
 
-def test_append_only(store):
+def test_append_only(store, library):
     """UPDATE and DELETE on the log are refused by the database itself."""
-    journey(store)
+    journey(store, library)
     with sqlite3.connect(store.path) as db:
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             db.execute("UPDATE audit SET actor = 'someone' WHERE seq = 1")
@@ -76,9 +77,9 @@ def test_append_only(store):
         ("UPDATE audit SET prev_hash = hash WHERE seq = 5", "event 5 does not follow"),
     ],
 )
-def test_tampering_is_detected(store, tamper, message):
+def test_tampering_is_detected(store, library, tamper, message):
     """With the triggers dropped (someone with file access), any edit still breaks the chain where it happened."""
-    journey(store)
+    journey(store, library)
     with sqlite3.connect(store.path) as db:
         db.execute("DROP TRIGGER audit_no_update")
         db.execute("DROP TRIGGER audit_no_delete")
@@ -87,7 +88,7 @@ def test_tampering_is_detected(store, tamper, message):
     assert not result.ok and message in result.message
 
 
-def test_details_are_restricted(store):
+def test_details_are_restricted(store, library):
     """Events cannot carry free text: unknown actions and detail keys are refused."""
     with pytest.raises(ValueError, match="may not carry"):
         store.record_event("", "plan.export", None, {"note": "client said something"})
