@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from langchain_core.language_models import BaseChatModel
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from chains.model_extraction import notes_text
 from chains.offline_composer import (
@@ -27,9 +27,11 @@ from chains.prompts import DRAFT_PROMPT
 from chains.providers import structured
 from chains.redact import redact
 from chains.retrieval import DraftInputs
+from chains.schemas import derived
 from clinical.plan import GAP, Goal, Intervention, Objective, TreatmentPlan
 from clinical.plan_checks import lint
 from clinical.record import Measure
+from clinical.vocabulary import URGENT_AREAS
 from config import Settings
 from knowledge.loader import Library
 from knowledge.models import Category, Entry, Kind
@@ -45,7 +47,6 @@ MAX_ITEM_CHARS = 600
 MAX_FORMULATION_CHARS = 4000
 #: Latest acceptable target date, counted from the start of treatment.
 MAX_PLAN_DAYS = 730
-URGENT_AREAS = frozenset({"suicidality", "self-harm"})
 FALLBACK_NOTICE = "The language model's draft could not be used ({reason}); this draft was written offline."
 
 # Library wording never holds links or markup, so in the model's text they can only come from the notes
@@ -64,45 +65,62 @@ _QUOTE_MARKS = "\"'“”‘’ "
 # -- what the model is asked for ------------------------------------------------------------------
 
 
-class LLMObjective(BaseModel):
-    """A SMART objective adapted from library objective entries."""
-
-    id: str = Field(description="Your id for this objective, e.g. g1-o2; interventions refer to it.")
-    description: str = Field(description="Begins with an action verb; says what is measured, the target and date.")
-    measure: str | None = Field(default=None, description="Instrument or count that measures it, e.g. PHQ-9.")
-    baseline: str | None = Field(default=None, description="The intake score on that measure, exactly; else empty.")
-    target: str | None = Field(default=None, description="The value that means the objective is met.")
-    target_date: str | None = Field(default=None, description="YYYY-MM-DD; empty when the start date is withheld.")
-    sources: list[str] = Field(description="Ids of the library objective entries this adapts.")
-
-
-class LLMGoal(BaseModel):
-    """A broad aim of treatment adapted from library goal entries."""
-
-    description: str = Field(description="The clinical goal.")
-    client_words: str | None = Field(default=None, description="The client's own phrase, copied exactly; or empty.")
-    problem_area: str = Field(description="Problem-area id of the goal, from the library entry.")
-    objectives: list[LLMObjective] = Field(description="2 or 3 objectives.")
-    sources: list[str] = Field(description="Ids of the library goal entries this adapts.")
-
-
-class LLMIntervention(BaseModel):
-    """What the clinician does or assigns, adapted from library intervention entries."""
-
-    description: str
-    modality: str | None = Field(default=None, description="Modality id, or empty for modality-neutral work.")
-    category: str = Field(description="The library entry's category.")
-    frequency: str = Field(description='How often, e.g. "weekly in session", "daily between sessions".')
-    objective_ids: list[str] = Field(description="Ids of the objectives (yours) it serves.")
-    sources: list[str] = Field(description="Ids of the library intervention entries this adapts.")
-
-
-class LLMPlanDraft(BaseModel):
-    """The parts of a treatment plan the model writes; the app adds everything that comes from the intake."""
-
-    goals: list[LLMGoal] = Field(description="2 to 4 goals, most urgent first.")
-    interventions: list[LLMIntervention]
-    formulation: str | None = Field(default=None, description="Short working formulation in the orientation.")
+LLMObjective = derived(
+    Objective,
+    "LLMObjective",
+    "A SMART objective adapted from library objective entries.",
+    ("id", "description", "measure", "baseline", "target", "target_date", "sources"),
+    types={"target_date": str},
+    notes={
+        "id": "Your id for this objective, e.g. g1-o2; interventions refer to it.",
+        "description": "Begins with an action verb; says what is measured, the target and date.",
+        "baseline": "The intake score on that measure, exactly; else empty.",
+        "target_date": "YYYY-MM-DD; empty when the start date is withheld.",
+        "sources": "Ids of the library objective entries this adapts.",
+    },
+    required=("id", "description", "sources"),
+)
+LLMGoal = derived(
+    Goal,
+    "LLMGoal",
+    "A broad aim of treatment adapted from library goal entries.",
+    ("description", "client_words", "problem_area", "objectives", "sources"),
+    types={"objectives": list[LLMObjective]},
+    notes={
+        "client_words": "The client's own phrase, copied exactly; or empty.",
+        "problem_area": "Problem-area id of the goal, from the library entry.",
+        "objectives": "2 or 3 objectives.",
+        "sources": "Ids of the library goal entries this adapts.",
+    },
+    required=("description", "problem_area", "objectives", "sources"),
+)
+LLMIntervention = derived(
+    Intervention,
+    "LLMIntervention",
+    "What the clinician does or assigns, adapted from library intervention entries.",
+    ("description", "modality", "category", "frequency", "objective_ids", "sources"),
+    types={"category": str, "frequency": str},
+    notes={
+        "modality": "Modality id, or empty for modality-neutral work.",
+        "category": "The library entry's category.",
+        "objective_ids": "Ids of the objectives (yours) it serves.",
+        "sources": "Ids of the library intervention entries this adapts.",
+    },
+    required=("description", "category", "frequency", "objective_ids", "sources"),
+)
+LLMPlanDraft = derived(
+    TreatmentPlan,
+    "LLMPlanDraft",
+    "The parts of a treatment plan the model writes; the app adds everything that comes from the intake.",
+    ("goals", "interventions", "formulation"),
+    types={"goals": list[LLMGoal], "interventions": list[LLMIntervention], "formulation": str},
+    notes={
+        "goals": "2 to 4 goals, most urgent first.",
+        "interventions": "What the clinician will do, each serving some of your objectives.",
+        "formulation": "Short working formulation in the orientation.",
+    },
+    required=("goals", "interventions"),
+)
 
 
 class LLMDraftRejected(ValueError):

@@ -6,47 +6,59 @@ range, quotes must appear verbatim in the notes, and the rules win wherever both
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import BaseModel, Field, ValidationError
 
 from chains.prompts import EXTRACTION_PROMPT
 from chains.redact import redact
+from chains.schemas import derived, fits
 from clinical.extraction.measures import extract_measures
-from clinical.record import IntakeRecord, SectionId
+from clinical.record import (
+    SESSION_FORMATS,
+    SESSION_FREQUENCIES,
+    ClientInfo,
+    IntakeRecord,
+    Measure,
+    SectionId,
+    SessionPlan,
+)
 from knowledge.models import Taxonomy
 
-
-class LLMMeasure(BaseModel):
-    """A measure and score the model read."""
-
-    name: str = Field(description="Standard short name, e.g. PHQ-9.")
-    score: float = Field(description="The total score as written.")
-
-
-class LLMSession(BaseModel):
-    """Logistics the model read; leave unknown fields empty."""
-
-    frequency: str | None = Field(default=None, description="weekly, twice weekly, every other week or monthly")
-    duration_minutes: int | None = Field(default=None, description="Minutes per session.")
-    start_date: str | None = Field(default=None, description="First session as YYYY-MM-DD.")
-    sessions: int | None = Field(default=None, description="Number of sessions, if stated.")
-    review_interval_days: int | None = Field(default=None, description="Days between plan reviews.")
+LLMMeasure = derived(
+    Measure,
+    "LLMMeasure",
+    "A measure and score the model read.",
+    ("name", "score"),
+    types={"score": float},
+    notes={"name": "Standard short name, e.g. PHQ-9.", "score": "The total score as written."},
+    required=("name", "score"),
+)
+#: Dates as the model writes them (checked when read): a malformed one costs that date, not the whole answer.
+LLMSession = derived(
+    SessionPlan,
+    "LLMSession",
+    "Logistics the model read; leave unknown fields empty.",
+    ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format"),
+    types={"start_date": str, "frequency": str, "format": str},
+    notes={
+        "frequency": "One of: " + ", ".join(SESSION_FREQUENCIES),
+        "start_date": "First session as YYYY-MM-DD.",
+        "format": "One of: " + ", ".join(SESSION_FORMATS),
+    },
+)
+_CLIENT = {"age": ClientInfo.model_fields["age"], "pronouns": ClientInfo.model_fields["pronouns"]}
+_RECORD = IntakeRecord.model_fields
 
 
 class LLMIntakeFacts(BaseModel):
     """Facts stated in the intake notes. Leave anything not explicitly stated empty."""
 
-    age: int | None = Field(default=None, description="Client's age in years.")
-    pronouns: str | None = Field(default=None, description="Client's pronouns, e.g. she/her.")
+    age: int | None = Field(default=None, description=_CLIENT["age"].description)
+    pronouns: str | None = Field(default=None, description=_CLIENT["pronouns"].description)
     problem_areas: list[str] = Field(default_factory=list, description="Problem-area ids that the notes describe.")
-    orientation: list[str] = Field(default_factory=list, description="Modality ids the clinician chose.")
+    orientation: list[str] = Field(default_factory=list, description=_RECORD["orientation"].description)
     measures: list[LLMMeasure] = Field(default_factory=list)
     session: LLMSession = Field(default_factory=LLMSession)
-    client_words: list[str] = Field(default_factory=list, description="The client's own words, quoted verbatim.")
-
-
-FREQUENCIES = {"weekly", "twice weekly", "three times weekly", "every other week", "monthly"}
+    client_words: list[str] = Field(default_factory=list, description=_RECORD["client_words"].description)
 
 
 def notes_text(record: IntakeRecord) -> str:
@@ -67,19 +79,13 @@ def checked(facts: LLMIntakeFacts, record: IntakeRecord, taxonomy: Taxonomy) -> 
     for measure in facts.measures:
         found = extract_measures(f"{measure.name} {measure.score:g}").measures
         measures += [m.model_dump() for m in found]
-    session = facts.session.model_dump()
-    if session["frequency"] not in FREQUENCIES:
-        session["frequency"] = None
-    try:
-        session["start_date"] = date.fromisoformat(session["start_date"]).isoformat() if session["start_date"] else None
-    except ValueError:
-        session["start_date"] = None
-    for key, low, high in (("duration_minutes", 5, 480), ("sessions", 1, 1000), ("review_interval_days", 1, 730)):
-        if session[key] is not None and not low <= session[key] <= high:
-            session[key] = None
+    # Each value is kept only if the domain model accepts it (its types and limits), one field at a time.
+    session = {
+        name: value if fits(SessionPlan, name, value) else None for name, value in facts.session.model_dump().items()
+    }
     return {
         "client": {
-            "age": facts.age if facts.age is not None and 1 <= facts.age <= 110 else None,
+            "age": facts.age if fits(ClientInfo, "age", facts.age, alias="-") else None,
             "pronouns": facts.pronouns if facts.pronouns and len(facts.pronouns) <= 20 else None,
         },
         "problem_areas": [a for a in facts.problem_areas if a in areas],

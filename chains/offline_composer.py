@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from chains.retrieval import DraftInputs
+from clinical.instruments import instrument
 from clinical.plan import (
     GAP,
     Goal,
@@ -27,12 +28,6 @@ from knowledge.index import LibraryIndex
 from knowledge.loader import Library
 from knowledge.models import Entry, Kind
 
-#: Highest score in each instrument's non-clinical (or lowest) band: the usual treatment target.
-TARGETS = {
-    "PHQ-9": 9, "PHQ-A": 9, "PHQ-15": 9, "GAD-7": 9, "PCL-5": 32, "AUDIT-C": 3, "AUDIT": 7, "DAST-10": 2,
-    "PDSS": 7, "ISI": 7, "OCI-R": 20, "Y-BOCS": 15, "EPDS": 9, "BDI-II": 13, "BAI": 15, "PSS-10": 13,
-    "SPIN": 18, "K10": 19, "CORE-10": 10, "WSAS": 9, "PG-13": 29,
-}  # fmt: skip
 DEFAULT_REVIEW_DAYS = 90
 #: Cosine similarity below which a client quote is not put beside a goal.
 CLIENT_WORDS_MIN_SIMILARITY = 0.2
@@ -44,11 +39,13 @@ _RELATIONS = re.compile(
 
 
 def measure_target(measure: Measure) -> int:
-    """The score that would mean the objective is met: the top of the lowest band, or a 20% reduction."""
-    target = TARGETS.get(measure.name)
-    if target is None:
-        target = round(measure.score * 0.8)
-    return int(min(target, measure.score))
+    """The score that would mean the objective is met: the catalogue's target for the instrument (the top of its
+    lowest band), never past the baseline; for an uncatalogued measure, a 20% reduction."""
+    catalogued = instrument(measure.name)
+    target = (
+        catalogued.treatment_target(measure.score) if catalogued else min(round(measure.score * 0.8), measure.score)
+    )
+    return int(target)
 
 
 class OfflineComposer:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from clinical.record import IntakeRecord, SectionId, SuicidalIdeation
+from clinical.record import IntakeRecord, SectionId
 from knowledge.index import LibraryIndex
 from knowledge.models import Entry, Kind
 
@@ -23,14 +23,8 @@ class DraftInputs:
 
 def choose_areas(record: IntakeRecord, limit: int = 3) -> list[str]:
     """The problem areas the plan's goals address: the top ones, with reported suicidality first."""
-    areas = list(record.problem_areas)
-    risk = record.risk
-    urgent = []
-    if risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent:
-        urgent.append("suicidality")
-    if risk.self_harm:
-        urgent.append("self-harm")
-    ordered = list(dict.fromkeys([*urgent, *areas]))
+    urgent = record.risk.urgent_areas
+    ordered = list(dict.fromkeys([*urgent, *record.problem_areas]))
     return ordered[: max(limit, len(urgent) + 1)] or ["depression"]
 
 

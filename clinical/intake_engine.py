@@ -19,7 +19,7 @@ from clinical.extraction.client import extract_client, extract_client_words
 from clinical.extraction.logistics import extract_session_plan, missing_logistics
 from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
-from clinical.extraction.vocabulary import extract_orientation
+from clinical.extraction.terms import extract_orientation
 from clinical.record import (
     SECTION_ORDER,
     ClientInfo,

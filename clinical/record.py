@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clinical.vocabulary import MAX_AGE, MIN_AGE, SELF_HARM, SUICIDALITY, Frequency, SessionFormat
+
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -64,7 +66,7 @@ class ClientInfo(BaseModel):
     """Minimal identifying information: an alias chosen by the clinician, never a real name."""
 
     alias: str = Field(description="The clinician's alias for the client (initials or a pseudonym).")
-    age: int | None = Field(default=None, ge=0, le=120, description="Age in years, if reported.")
+    age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE, description="Age in years, if reported.")
     pronouns: str | None = Field(default=None, description="Pronouns, e.g. she/her, if reported.")
 
 
@@ -111,10 +113,20 @@ class RiskAssessment(BaseModel):
     prior_attempts: bool | None = Field(default=None, description="Past suicide attempts: True/False as reported.")
 
     @property
+    def urgent_areas(self) -> list[str]:
+        """The problem areas this report makes urgent: suicidality (ideation not denied, a plan or intent), then
+        self-harm. The one rule drafting, ranking and the intake's follow-ups share."""
+        areas = []
+        if self.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or self.plan or self.intent:
+            areas.append(SUICIDALITY)
+        if self.self_harm:
+            areas.append(SELF_HARM)
+        return areas
+
+    @property
     def flagged(self) -> bool:
         """Whether anything reported calls for a safety plan."""
-        ideation = self.suicidal_ideation not in (None, SuicidalIdeation.DENIED)
-        return bool(ideation or self.plan or self.intent or self.self_harm or self.homicidal_ideation)
+        return bool(self.urgent_areas or self.homicidal_ideation)
 
     @property
     def assessed(self) -> bool:
@@ -125,21 +137,20 @@ class RiskAssessment(BaseModel):
         )
 
 
-#: Session frequencies as the intake records them (the extractor's vocabulary), most frequent first.
-SESSION_FREQUENCIES: tuple[str, ...] = ("three times weekly", "twice weekly", "weekly", "every other week", "monthly")
-#: How sessions are delivered.
-SESSION_FORMATS: tuple[str, ...] = ("in person", "telehealth", "hybrid")
+#: Session frequencies as the intake records them, most frequent first, and the formats of delivery (as words).
+SESSION_FREQUENCIES: tuple[str, ...] = tuple(Frequency)
+SESSION_FORMATS: tuple[str, ...] = tuple(SessionFormat)
 
 
 class SessionPlan(BaseModel):
     """Logistics of the treatment as reported."""
 
-    frequency: str | None = Field(default=None, description='e.g. "weekly", "twice weekly", "every other week".')
+    frequency: Frequency | None = Field(default=None, description='e.g. "weekly", "twice weekly", "every other week".')
     duration_minutes: int | None = Field(default=None, ge=5, le=480, description="Session length in minutes.")
     start_date: date | None = Field(default=None, description="Planned first session (ISO date).")
     sessions: int | None = Field(default=None, ge=1, le=1000, description="Number of sessions, if set.")
     review_interval_days: int | None = Field(default=None, ge=1, le=730, description="Days between plan reviews.")
-    format: str | None = Field(default=None, description='"in person", "telehealth" or "hybrid", if said.')
+    format: SessionFormat | None = Field(default=None, description='"in person", "telehealth" or "hybrid", if said.')
 
 
 class IntakeRecord(BaseModel):

@@ -8,6 +8,7 @@ import streamlit as st
 
 from services.plans import (
     FORMATS,
+    OBJECTIVE_STATUSES,
     SAFETY_PLAN_STEPS,
     SESSION_FORMATS,
     SESSION_FREQUENCIES,
@@ -33,7 +34,6 @@ from ui.render import escape_md, options_with, plural, short, show_document
 from ui.resources import curated_library, export_context, intake_service, plan_drafter, plan_service
 from ui.state import AUTODRAFT, PLAN_PIN, active_client, choose_client, note_plan_saved, pinned_plan_version
 
-STATUSES = ["not started", "in progress", "met", "revised", "discontinued"]
 OVERVIEW, GOALS, INTERVENTIONS, CARE, PREVIEW, HISTORY, FINISH = SECTIONS = (
     "Overview",
     "Goals & objectives",
@@ -301,8 +301,8 @@ def goal_editor(client_id: str, plan: TreatmentPlan, index: int, locked: bool) -
             due = cols[3].date_input("Target date", objective.target_date, key=f"plan_obj_date_{oid}", disabled=locked)
             status = cols[4].selectbox(
                 "Status",
-                STATUSES,
-                index=STATUSES.index(objective.status),
+                OBJECTIVE_STATUSES,
+                index=OBJECTIVE_STATUSES.index(objective.status),
                 key=f"plan_obj_status_{oid}",
                 disabled=locked,
             )

@@ -27,6 +27,7 @@ from clinical.plan_checks import lint
 from clinical.plan_edits import add_entry, add_goal, add_intervention, add_objective, move, remove_goal
 from clinical.record import SESSION_FORMATS, SESSION_FREQUENCIES, IntakeRecord
 from clinical.versions import Change, changes
+from clinical.vocabulary import OBJECTIVE_STATUSES
 from config import Settings
 from exports import FORMATS, filename, render
 from exports.document import Bullets, Document, ExportContext, Fields, Heading, Item, Paragraph, Table, plan_document
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "OBJECTIVE_STATUSES",
     "SAFETY_PLAN_STEPS",
     "SESSION_FORMATS",
     "SESSION_FREQUENCIES",
@@ -150,6 +152,7 @@ class PlanService:
         someone else saved since `plan.version` was loaded.
         """
         self._check(client_id)
+        plan = validated(plan)
         base = self.load(client_id, plan.version)
         if base is None:
             raise StoreError("There is no saved plan to edit; draft one first.")
@@ -172,6 +175,7 @@ class PlanService:
         """Sign the plan: no plan-check error and nothing left to complete (`PlanUnfinished` lists what is), and
         the clinician named."""
         self._check(client_id)
+        plan = validated(plan)
         if not signature.clinician_name.strip() or not signature.credentials.strip():
             raise StoreError("Enter the clinician's name and credentials to finalize.")
         if not signature.client_participated:
@@ -199,6 +203,12 @@ class PlanService:
         if a is None or b is None:
             raise StoreError("Pick two saved versions to compare.")
         return changes(a, b)
+
+
+def validated(plan: TreatmentPlan) -> TreatmentPlan:
+    """The plan checked field by field against the model again. Edits build plans with `model_copy`, which does not
+    validate (a page's "homework" string where the model wants a category, say); nothing unchecked is stored."""
+    return TreatmentPlan.model_validate(plan.model_dump(warnings=False))
 
 
 def _content(plan: TreatmentPlan) -> dict:

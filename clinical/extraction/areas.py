@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from clinical.extraction.vocabulary import area_patterns, vocabulary_hits
-from clinical.record import RiskAssessment, SuicidalIdeation
+from clinical.extraction.terms import area_patterns, vocabulary_hits
+from clinical.record import RiskAssessment
 from knowledge.models import Taxonomy
 
 AreaScorer = Callable[[str], dict[str, float]]
@@ -86,18 +86,9 @@ def rank_problem_areas(
         fitted = sorted(scorer(focus_text).items(), key=lambda item: -item[1])
         for rank, (area, _) in enumerate(fitted[:3]):
             scores[area] = scores.get(area, 0.0) + (2.0 - 0.5 * rank)
-    if risk is not None:
-        if risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent:
-            scores["suicidality"] = scores.get("suicidality", 0.0) + 3
-        if risk.self_harm:
-            scores["self-harm"] = scores.get("self-harm", 0.0) + 3
+    urgent = risk.urgent_areas if risk is not None else []
+    for area in urgent:
+        scores[area] = scores.get(area, 0.0) + 3
     ranked = [area for area, score in sorted(scores.items(), key=lambda item: -item[1]) if score >= 2.0][:limit]
     # Reported risk is never crowded out of the list, whatever else scored higher.
-    if risk is not None:
-        if (
-            risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or risk.plan or risk.intent
-        ) and "suicidality" not in ranked:
-            ranked.append("suicidality")
-        if risk.self_harm and "self-harm" not in ranked:
-            ranked.append("self-harm")
-    return ranked
+    return ranked + [area for area in urgent if area not in ranked]

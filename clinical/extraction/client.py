@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from clinical.record import ClientInfo
+from clinical.vocabulary import MAX_AGE, MIN_AGE
 
 _AGE = re.compile(
     r"\A\s*(\d{1,2})\s*[,;]|\b(\d{1,3})\s*[-\s]?(?:years?[-\s]?old|yrs?[-\s]?old|y/?o|y\.o\.)\b|\b(?i:age[d]?)\s*:?\s*(\d{1,3})\b|\b(\d{2})\s?(?:M|F|NB|m|f)\b(?![a-z])",
@@ -20,7 +21,7 @@ def extract_client(text: str, alias: str) -> ClientInfo:
     age = None
     for m in _AGE.finditer(text):
         value = int(next(g for g in m.groups() if g))
-        if 1 <= value <= 110:
+        if MIN_AGE <= value <= MAX_AGE:
             age = value
             break
     pronouns = m.group(1).lower() if (m := _PRONOUNS.search(text)) else None

@@ -8,22 +8,23 @@ from datetime import date
 from clinical.extraction.dates import NUMBER_WORDS, parse_dates
 from clinical.extraction.negation import clauses
 from clinical.record import SessionPlan
+from clinical.vocabulary import Frequency, SessionFormat
 
 _FREQUENCIES = (
-    (r"\b(?:three|3)\s*(?:x|times)\s*(?:a|per|/)\s*week\b|\bthrice\s+weekly\b", "three times weekly"),
+    (r"\b(?:three|3)\s*(?:x|times)\s*(?:a|per|/)\s*week\b|\bthrice\s+weekly\b", Frequency.THREE_TIMES_WEEKLY),
     (
         r"\btwice\s+(?:a\s+|per\s+)?week(?:ly)?\b|\b(?:two|2)\s*(?:x|times)\s*(?:a\s+|per\s+|/\s*)week\b|\b2x/w(?:ee)?k\b|\bsemi-?weekly\b",
-        "twice weekly",
+        Frequency.TWICE_WEEKLY,
     ),
     (
         r"\bbi-?weekly\b|\bevery\s+(?:other|second|2(?:nd)?|two)\s+weeks?\b|\bfortnightly\b|\bevery\s+fortnight\b",
-        "every other week",
+        Frequency.EVERY_OTHER_WEEK,
     ),
     (
         r"\bweekly\b|\bonce\s+(?:a|per)\s+week\b|\bevery\s+week\b|\b(?:one|1)\s*(?:x|time)\s*(?:a\s+|per\s+|/\s*)week\b|\b1x/w(?:ee)?k\b",
-        "weekly",
+        Frequency.WEEKLY,
     ),
-    (r"\bmonthly\b|\bonce\s+(?:a|per)\s+month\b|\bevery\s+month\b", "monthly"),
+    (r"\bmonthly\b|\bonce\s+(?:a|per)\s+month\b|\bevery\s+month\b", Frequency.MONTHLY),
 )
 _DURATION = re.compile(
     r"\b(\d{2,3})\s*[-\s]?(?:minutes?|mins?)\b|\b(?:(an|one|1)\s*[-\s]?hours?|hour[-\s]long)\b|\b(ninety|forty-five|fifty|sixty)[-\s]minutes?\b",
@@ -34,7 +35,6 @@ _SESSIONS = re.compile(r"\b(\d{1,3})\s*[-\s]?(?:sessions?|visits?)\b(?!\s*(?:a|p
 _REVIEW = re.compile(r"\b(?:review\w*|reassess\w*|re-?evaluat\w*|revisit\w*|update\w*)\b", re.I)
 #: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
 _REVIEW_SESSIONS = re.compile(r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3})\s+sessions?)\b", re.I)
-_FREQUENCY_DAYS = {"three times weekly": 7 / 3, "twice weekly": 3.5, "every other week": 14, "weekly": 7, "monthly": 30}
 _INTERVAL = re.compile(
     r"\b(?:every|each|in|after|at)\s+(\d{1,3}|one|two|three|four|six|eight|twelve)\s*(days?|weeks?|wks?|months?|mos?)\b",
     re.I,
@@ -79,7 +79,7 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
             plan.review_interval_days = days if 1 <= days <= 730 else None
             break
         if (m := _REVIEW_SESSIONS.search(clause)) and plan.frequency:
-            days = round(int(m.group(1) or m.group(2)) * _FREQUENCY_DAYS[plan.frequency])
+            days = round(int(m.group(1) or m.group(2)) * plan.frequency.days_between)
             plan.review_interval_days = days if 1 <= days <= 730 else None
             break
         named = next((days for pattern, days in _NAMED_INTERVALS if re.search(pattern, clause, re.I)), None)
@@ -99,11 +99,11 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
     online = re.search(r"\b(?:telehealth|tele-?therapy|video|virtual|online|zoom|remote)\b", text, re.I)
     in_person = re.search(r"\bin[\s-]person\b|\bin\s+(?:the\s+)?office\b|\bface[\s-]to[\s-]face\b", text, re.I)
     if online and in_person:
-        plan.format = "hybrid"
+        plan.format = SessionFormat.HYBRID
     elif online:
-        plan.format = "telehealth"
+        plan.format = SessionFormat.TELEHEALTH
     elif in_person:
-        plan.format = "in person"
+        plan.format = SessionFormat.IN_PERSON
     return plan
 
 

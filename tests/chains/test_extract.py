@@ -12,9 +12,10 @@ from clinical.extraction.areas import rank_problem_areas
 from clinical.extraction.client import extract_client, extract_client_words
 from clinical.extraction.dates import parse_dates
 from clinical.extraction.logistics import extract_session_plan
-from clinical.extraction.measures import INSTRUMENTS, extract_measures
+from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
-from clinical.extraction.vocabulary import extract_orientation
+from clinical.extraction.terms import extract_orientation
+from clinical.instruments import INSTRUMENTS
 from clinical.record import SuicidalIdeation
 
 TODAY = date(2026, 11, 23)

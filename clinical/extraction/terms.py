@@ -1,5 +1,5 @@
-"""Terms of the library's vocabulary (modalities, problem areas) mentioned in a text, negation respected;
-the orientation the clinician chose."""
+"""Terms of the library's vocabulary (modalities, problem areas) mentioned in a text, negation respected, and the
+orientation the clinician chose."""
 
 from __future__ import annotations
 
