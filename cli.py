@@ -194,7 +194,7 @@ def draft(
     if fmt not in FORMATS:
         raise _fail(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}", 2)
     try:
-        record = IntakeRecord.model_validate_json(intake_file.read_text(encoding="utf-8"))
+        record = IntakeRecord.from_stored(intake_file.read_text(encoding="utf-8"))
         reference = date.fromisoformat(today) if today else None
     except (OSError, UnicodeDecodeError, ValidationError, ValueError) as error:
         raise _fail(f"cannot read the intake {intake_file}: {error}", 2) from error

@@ -10,10 +10,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument
 from clinical.extraction.areas import AreaScorer, rank_problem_areas
 from clinical.extraction.client import extract_client, extract_client_words
 from clinical.extraction.logistics import extract_session_plan, missing_logistics
@@ -151,8 +152,20 @@ HELP = (
 )
 
 
-class IntakeState(BaseModel):
+def _state_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: a correction of `risk.plan` is a correction of `risk.suicide_plan`."""
+    overrides = data.get("overrides") or {}
+    data["overrides"] = {"risk.suicide_plan" if path == "risk.plan" else path: v for path, v in overrides.items()}
+    return data
+
+
+class IntakeState(StoredDocument):
     """Where an intake stands. Everything needed to resume exactly, and nothing derived that could drift."""
+
+    SCHEMA_VERSION: ClassVar[int] = 2
+    UPGRADES: ClassVar = {1: _state_v2}
+
+    schema_version: int = Field(default=2, description=SCHEMA_VERSION_DESCRIPTION)
 
     alias: str
     reference_date: date = Field(description="The intake's own 'today', so relative dates never drift.")
@@ -302,7 +315,7 @@ def _risk_followup(record: IntakeRecord, risk_text: str, asked: list[str]) -> tu
         return None
     if "risk_details" not in asked:
         missing = []
-        if risk.plan is None:
+        if risk.suicide_plan is None:
             missing.append("a plan")
         if risk.intent is None:
             missing.append("intent to act")
@@ -392,7 +405,11 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
             parts.append("self-harm")
         if risk.homicidal_ideation:
             parts.append("homicidal ideation")
-        for label, value in (("plan", risk.plan), ("intent", risk.intent), ("access to means", risk.means_access)):
+        for label, value in (
+            ("plan", risk.suicide_plan),
+            ("intent", risk.intent),
+            ("access to means", risk.means_access),
+        ):
             if value is not None:
                 parts.append(f"{label}: {'yes' if value else 'no'}")
         risk_line = "FLAGGED — " + "; ".join(parts) + " (safety plan required)"
@@ -436,7 +453,7 @@ def _risk_phrases(before: RiskAssessment, after: RiskAssessment) -> list[str]:
                 SuicidalIdeation.PRESENT: "suicidal ideation (type not stated)",
             }[after.suicidal_ideation]
         )
-    for name, label in (("plan", "plan"), ("intent", "intent"), ("means_access", "access to means")):
+    for name, label in (("suicide_plan", "plan"), ("intent", "intent"), ("means_access", "access to means")):
         value = getattr(after, name)
         if value is not None and value != getattr(before, name):
             said.append(f"{label} reported" if value else f"no {label}")

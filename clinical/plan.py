@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument
 from clinical.record import ClientInfo, scrub
 from clinical.vocabulary import ObjectiveStatus
 from knowledge.models import Category
@@ -153,8 +154,10 @@ class Signature(BaseModel):
     client_participated: bool = Field(description="The client took part in developing this plan.")
 
 
-class TreatmentPlan(BaseModel):
+class TreatmentPlan(StoredDocument):
     """An individualized treatment plan."""
+
+    schema_version: int = Field(default=1, description=SCHEMA_VERSION_DESCRIPTION)
 
     client: ClientInfo
     presenting_problem: str = ""

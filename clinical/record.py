@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument, renamed
 from clinical.vocabulary import MAX_AGE, MIN_AGE, SELF_HARM, SUICIDALITY, Frequency, SessionFormat
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -101,7 +102,7 @@ class RiskAssessment(BaseModel):
     """Risk as reported by the clinician. `None` everywhere means not assessed."""
 
     suicidal_ideation: SuicidalIdeation | None = Field(default=None, description="None = not assessed.")
-    plan: bool | None = Field(default=None, description="A suicide plan: True reported, False denied.")
+    suicide_plan: bool | None = Field(default=None, description="A suicide plan: True reported, False denied.")
     intent: bool | None = Field(default=None, description="Intent to act: True reported, False denied.")
     means_access: bool | None = Field(default=None, description="Access to lethal means: True/False as reported.")
     means: list[str] = Field(default_factory=list, description="Means mentioned (firearm, medications…).")
@@ -117,7 +118,7 @@ class RiskAssessment(BaseModel):
         """The problem areas this report makes urgent: suicidality (ideation not denied, a plan or intent), then
         self-harm. The one rule drafting, ranking and the intake's follow-ups share."""
         areas = []
-        if self.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or self.plan or self.intent:
+        if self.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or self.suicide_plan or self.intent:
             areas.append(SUICIDALITY)
         if self.self_harm:
             areas.append(SELF_HARM)
@@ -133,7 +134,13 @@ class RiskAssessment(BaseModel):
         """Whether anything at all was reported about risk (present or denied)."""
         return any(
             value is not None
-            for value in (self.suicidal_ideation, self.plan, self.intent, self.self_harm, self.homicidal_ideation)
+            for value in (
+                self.suicidal_ideation,
+                self.suicide_plan,
+                self.intent,
+                self.self_harm,
+                self.homicidal_ideation,
+            )
         )
 
 
@@ -153,10 +160,23 @@ class SessionPlan(BaseModel):
     format: SessionFormat | None = Field(default=None, description='"in person", "telehealth" or "hybrid", if said.')
 
 
-class IntakeRecord(BaseModel):
+def _record_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 → 2: `risk.plan` is `risk.suicide_plan`; an age outside the accepted range is unknown."""
+    data = renamed(data, "risk.plan", "suicide_plan")
+    client = data.get("client")
+    if isinstance(client, dict) and client.get("age") is not None and not MIN_AGE <= client["age"] <= MAX_AGE:
+        client["age"] = None
+    return data
+
+
+class IntakeRecord(StoredDocument):
     """Everything the intake established, extracted from the clinician's own words."""
 
     model_config = ConfigDict(use_enum_values=False)
+    SCHEMA_VERSION: ClassVar[int] = 2
+    UPGRADES: ClassVar = {1: _record_v2}
+
+    schema_version: int = Field(default=2, description=SCHEMA_VERSION_DESCRIPTION)
 
     client: ClientInfo
     sections: dict[str, str] = Field(default_factory=dict, description="Section id → the clinician's text.")

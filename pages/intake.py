@@ -25,7 +25,7 @@ from ui.state import AUTODRAFT, active_client, choose_client
 TRISTATE = {"not assessed": None, "yes": True, "no": False}
 IDEATION = {"not assessed": None, **{s.value: s.value for s in SuicidalIdeation}}
 RISK_FLAGS = (
-    ("plan", "Plan"),
+    ("suicide_plan", "Suicide plan"),
     ("intent", "Intent"),
     ("means_access", "Access to means"),
     ("self_harm", "Self-harm"),

@@ -120,20 +120,20 @@ class IntakeService:
     def state(self, client_id: str) -> IntakeState | None:
         """The saved intake state, or None if the intake has not started."""
         self._client(client_id)
-        saved = self.store.intake(client_id)
-        return IntakeState.model_validate_json(saved[0]) if saved else None
+        saved = self.store.intake(client_id, self.owner)
+        return IntakeState.from_stored(saved[0]) if saved else None
 
     def record(self, client_id: str) -> IntakeRecord | None:
         """The saved structured record, or None if the intake has not started."""
         self._client(client_id)
-        saved = self.store.intake(client_id)
-        return IntakeRecord.model_validate_json(saved[1]) if saved else None
+        saved = self.store.intake(client_id, self.owner)
+        return IntakeRecord.from_stored(saved[1]) if saved else None
 
     def _save(
         self, client_id: str, state: IntakeState, reply: str | None, record: IntakeRecord | None = None
     ) -> IntakeRecord:
         record = (record or build_record(state, self.context)).model_copy(update={"updated_at": datetime.now(UTC)})
-        self.store.save_intake(client_id, state.model_dump_json(), record.model_dump_json(), reply)
+        self.store.save_intake(client_id, state.model_dump_json(), record.model_dump_json(), reply, self.owner)
         return record
 
     def begin(self, client_id: str) -> list[Turn]:
@@ -143,11 +143,11 @@ class IntakeService:
         if state is None:
             state, greeting = start(client.alias)
             self._save(client_id, state, greeting.text)
-        turns = self.store.turns(client_id)
+        turns = self.store.turns(client_id, self.owner)
         if turns and turns[-1].role == "user":  # stored, then interrupted before the reply: answer it now
             state, reply = step(state, turns[-1].text, self.context)
             self._save(client_id, state, reply.text, reply.record)
-            turns = self.store.turns(client_id)
+            turns = self.store.turns(client_id, self.owner)
         return turns
 
     def send(self, client_id: str, message: str) -> Reply:
@@ -157,7 +157,7 @@ class IntakeService:
         if state is None:
             self.begin(client_id)
             state = self.state(client_id)
-        self.store.add_turn(client_id, "user", message, state.section.value if state.section else None)
+        self.store.add_turn(client_id, "user", message, state.section.value if state.section else None, self.owner)
         new_state, reply = step(state, message, self.context)
         self._save(client_id, new_state, reply.text, reply.record)
         return reply

@@ -115,13 +115,13 @@ class PlanService:
     def history(self, client_id: str) -> list[PlanVersion]:
         """Every version, newest first."""
         self._check(client_id)
-        return self.store.plan_versions(client_id)
+        return self.store.plan_versions(client_id, self.owner)
 
     def load(self, client_id: str, version: int | None = None) -> TreatmentPlan | None:
         """A version of the plan (the latest by default), or None if there is none."""
         self._check(client_id)
-        stored = self.store.plan_json(client_id, version)
-        return TreatmentPlan.model_validate_json(stored) if stored else None
+        stored = self.store.plan_json(client_id, version, self.owner)
+        return TreatmentPlan.from_stored(stored) if stored else None
 
     def _append(
         self, client_id: str, plan: TreatmentPlan, summary: str, expected: int | None, action: str
@@ -141,7 +141,7 @@ class PlanService:
     def save_draft(self, client_id: str, plan: TreatmentPlan, summary: str) -> TreatmentPlan:
         """Store a freshly composed draft as the next version (a redraft never needs the old one)."""
         self._check(client_id)
-        latest = self.store.plan_versions(client_id)
+        latest = self.store.plan_versions(client_id, self.owner)
         plan = plan.model_copy(update={"status": "draft", "signature": None})
         return self._append(client_id, plan, summary, latest[0].version if latest else None, "plan.draft")
 

@@ -1,7 +1,7 @@
 """The audit log: who did what to which client record, when — never what the record says.
 
-Rows are append-only (SQLite triggers refuse UPDATE and DELETE) and hash-chained: each row's hash
-covers its content and the previous row's hash, so an edited, removed or reordered row breaks the
+Rows are append-only (database triggers refuse UPDATE and DELETE; see the baseline migration) and hash-chained:
+each row's hash covers its content and the previous row's hash, so an edited, removed or reordered row breaks the
 chain at that point. Written inside the same transaction as the action it records.
 """
 
@@ -9,25 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
-    at          TEXT NOT NULL,
-    actor       TEXT NOT NULL,
-    action      TEXT NOT NULL,
-    client_id   TEXT,
-    detail      TEXT NOT NULL,
-    prev_hash   TEXT NOT NULL,
-    hash        TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"""
+from sqlalchemy import Connection, insert, select
+
+from storage.schema import audit as audit_table
 
 ACTIONS = frozenset(
     {
@@ -69,10 +55,8 @@ def _digest(prev: str, seq: int, at: str, actor: str, action: str, client_id: st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(
-    db: sqlite3.Connection, at: str, actor: str, action: str, client_id: str | None, detail: dict | None = None
-) -> None:
-    """Add one event inside the caller's transaction."""
+def append(db: Connection, at: str, actor: str, action: str, client_id: str | None, detail: dict | None = None) -> None:
+    """Add one event inside the caller's (write) transaction."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     detail = detail or {}
@@ -80,29 +64,40 @@ def append(
     if unknown:
         raise ValueError(f"audit details may not carry {sorted(unknown)}")
     text = json.dumps(detail, sort_keys=True, ensure_ascii=False)
-    last = db.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-    prev, seq = (last[1], last[0] + 1) if last else (GENESIS, 1)
+    last = db.execute(select(audit_table.c.seq, audit_table.c.hash).order_by(audit_table.c.seq.desc()).limit(1)).first()
+    prev, seq = (last.hash, last.seq + 1) if last else (GENESIS, 1)
     actor = actor or "local"
-    row = (seq, at, actor, action, client_id, text, prev, _digest(prev, seq, at, actor, action, client_id, text))
-    columns = "seq, at, actor, action, client_id, detail, prev_hash, hash"
-    db.execute(f"INSERT INTO audit ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+    db.execute(
+        insert(audit_table).values(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            client_id=client_id,
+            detail=text,
+            prev_hash=prev,
+            hash=_digest(prev, seq, at, actor, action, client_id, text),
+        )
+    )
 
 
-def events(db: sqlite3.Connection, client_id: str | None = None) -> list[AuditEvent]:
+def events(db: Connection, client_id: str | None = None) -> list[AuditEvent]:
     """Events in order, optionally for one client."""
-    rows = db.execute(
-        "SELECT seq, at, actor, action, client_id, detail FROM audit WHERE ? IS NULL OR client_id = ? ORDER BY seq",
-        (client_id, client_id),
-    ).fetchall()
-    return [AuditEvent(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+    a = audit_table.c
+    query = select(a.seq, a.at, a.actor, a.action, a.client_id, a.detail).order_by(a.seq)
+    if client_id is not None:
+        query = query.where(a.client_id == client_id)
+    return [AuditEvent(r.seq, r.at, r.actor, r.action, r.client_id, json.loads(r.detail)) for r in db.execute(query)]
 
 
-def verify(db: sqlite3.Connection) -> Verification:
+def verify(db: Connection) -> Verification:
     """Walk the chain; the first broken link is named."""
     prev, count = GENESIS, 0
-    for seq, at, actor, action, client_id, detail, prev_hash, digest in db.execute(
-        "SELECT seq, at, actor, action, client_id, detail, prev_hash, hash FROM audit ORDER BY seq"
-    ):
+    a = audit_table.c
+    rows = db.execute(
+        select(a.seq, a.at, a.actor, a.action, a.client_id, a.detail, a.prev_hash, a.hash).order_by(a.seq)
+    )
+    for seq, at, actor, action, client_id, detail, prev_hash, digest in rows:
         count += 1
         if seq != count:
             return Verification(False, count, f"event {count} is missing (found {seq} next)")

@@ -1,13 +1,13 @@
-"""Durable records in SQLite (WAL, synchronous=FULL): clients, every conversation turn, intake state,
-and every saved version of each client's treatment plan (append-only).
+"""Durable records: clients, every conversation turn, intake state and every saved version of each client's
+treatment plan (append-only), through SQLAlchemy Core on SQLite (WAL, synchronous=FULL).
 
-Each call opens its own short-lived connection, so the store is safe to share across Streamlit
-sessions and threads; every write is committed (and fsynced) before the call returns.
+Every write is one transaction, committed (and fsynced) before the call returns; a write takes the database's write
+lock when it begins, so two sessions' writes queue rather than interleave. Every query that touches a client's data
+names the clinician who owns it: a wrong owner reads nothing and writes nothing.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,42 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage import audit
+from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS clients (
-    id          TEXT PRIMARY KEY,
-    alias       TEXT NOT NULL,
-    owner       TEXT NOT NULL DEFAULT '',
-    created_at  TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-);
-CREATE UNIQUE INDEX IF NOT EXISTS clients_owner_alias ON clients(owner, alias COLLATE NOCASE);
-CREATE TABLE IF NOT EXISTS turns (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
-    client_id   TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
-    role        TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
-    text        TEXT NOT NULL,
-    section     TEXT,
-    created_at  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS turns_client ON turns(client_id, id);
-CREATE TABLE IF NOT EXISTS intakes (
-    client_id   TEXT PRIMARY KEY REFERENCES clients(id) ON DELETE CASCADE,
-    state_json  TEXT NOT NULL,
-    record_json TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS plan_versions (
-    client_id   TEXT NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
-    version     INTEGER NOT NULL,
-    status      TEXT NOT NULL CHECK (status IN ('draft', 'final')),
-    summary     TEXT NOT NULL,
-    plan_json   TEXT NOT NULL,
-    created_at  TEXT NOT NULL,
-    PRIMARY KEY (client_id, version)
-);
-"""
+from storage import audit
+from storage.database import make_engine, migrate
+from storage.schema import clients as clients_table
+from storage.schema import intakes as intakes_table
+from storage.schema import plan_versions as versions_table
+from storage.schema import turns as turns_table
 
 #: Longest alias accepted: it is a label, not a place for clinical text.
 MAX_ALIAS = 40
@@ -106,36 +80,32 @@ def clean_alias(alias: str) -> str:
 
 
 class RecordStore:
-    """All durable client data. One SQLite file under the data dir."""
+    """All durable client data, in the database file at `path` (created and migrated on first use)."""
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA + audit.SCHEMA)
+        self.engine = make_engine(path)
+        migrate(self.engine, str(path))
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.row_factory = sqlite3.Row
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as db:
             yield db
-        finally:
-            db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+    def _writing(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        with self.engine.connect().execution_options(writing=True) as db, db.begin():
+            yield db
+
+    @staticmethod
+    def _owned(db: Connection, client_id: str, owner: str) -> bool:
+        c = clients_table.c
+        return db.execute(select(c.id).where(c.id == client_id, c.owner == owner)).first() is not None
+
+    @staticmethod
+    def _touch(db: Connection, client_id: str, now: str) -> None:
+        db.execute(update(clients_table).where(clients_table.c.id == client_id).values(updated_at=now))
 
     # -- clients --------------------------------------------------------------------------
 
@@ -145,101 +115,108 @@ class RecordStore:
         now = _now()
         client = Client(id=uuid.uuid4().hex, alias=alias, created_at=now, updated_at=now)
         try:
-            with self._transaction() as db:
+            with self._writing() as db:
                 db.execute(
-                    "INSERT INTO clients (id, alias, owner, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    (client.id, alias, owner, now, now),
+                    insert(clients_table).values(id=client.id, alias=alias, owner=owner, created_at=now, updated_at=now)
                 )
                 audit.append(db, now, owner, "client.create", client.id)
-        except sqlite3.IntegrityError as error:
+        except IntegrityError as error:
             raise StoreError(
                 f"A client called '{alias}' already exists; open it instead or choose another alias."
             ) from error
         return client
 
+    def _client_rows(self, *conditions) -> list[Client]:
+        c = clients_table.c
+        with self._reading() as db:
+            rows = db.execute(
+                select(c.id, c.alias, c.created_at, c.updated_at).where(*conditions).order_by(c.updated_at.desc())
+            )
+            return [Client(**row._mapping) for row in rows]
+
     def clients(self, owner: str = "") -> list[Client]:
         """The clinician's clients, most recently active first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, alias, created_at, updated_at FROM clients WHERE owner = ? ORDER BY updated_at DESC",
-                (owner,),
-            ).fetchall()
-        return [Client(**dict(row)) for row in rows]
+        return self._client_rows(clients_table.c.owner == owner)
 
     def client(self, client_id: str, owner: str = "") -> Client | None:
         """One client, if it exists and belongs to this clinician."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, alias, created_at, updated_at FROM clients WHERE id = ? AND owner = ?", (client_id, owner)
-            ).fetchone()
-        return Client(**dict(row)) if row else None
+        found = self._client_rows(clients_table.c.id == client_id, clients_table.c.owner == owner)
+        return found[0] if found else None
 
     def find_client(self, alias: str, owner: str = "") -> Client | None:
         """A client by alias (case-insensitive)."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, alias, created_at, updated_at FROM clients WHERE owner = ? AND alias = ? COLLATE NOCASE",
-                (owner, " ".join(alias.split())),
-            ).fetchone()
-        return Client(**dict(row)) if row else None
+        wanted = " ".join(alias.split())
+        c = clients_table.c
+        found = self._client_rows(c.owner == owner, c.alias.collate("NOCASE") == wanted)
+        return found[0] if found else None
 
     def delete_client(self, client_id: str, owner: str = "") -> bool:
         """Hard delete: the client and every row about them. True if something was deleted."""
-        with self._transaction() as db:
-            if not db.execute("SELECT 1 FROM clients WHERE id = ? AND owner = ?", (client_id, owner)).fetchone():
+        with self._writing() as db:
+            if not self._owned(db, client_id, owner):
                 return False
-            for table in ("turns", "intakes", "plan_versions"):
-                db.execute(f"DELETE FROM {table} WHERE client_id = ?", (client_id,))
-            db.execute("DELETE FROM clients WHERE id = ?", (client_id,))
+            for table in (turns_table, intakes_table, versions_table):
+                db.execute(delete(table).where(table.c.client_id == client_id))
+            db.execute(delete(clients_table).where(clients_table.c.id == client_id))
             audit.append(db, _now(), owner, "client.delete", client_id)
         return True
 
     # -- conversation and intake ----------------------------------------------------------
 
-    def add_turn(self, client_id: str, role: str, text: str, section: str | None = None) -> Turn:
+    def add_turn(self, client_id: str, role: str, text: str, section: str | None = None, owner: str = "") -> Turn:
         """Append one message, committed before returning (the reply is never rendered before this)."""
         now = _now()
-        with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO turns (client_id, role, text, section, created_at) VALUES (?, ?, ?, ?, ?)",
-                (client_id, role, text, section, now),
+        with self._writing() as db:
+            if not self._owned(db, client_id, owner):
+                raise StoreError("That client no longer exists.")
+            result = db.execute(
+                insert(turns_table).values(client_id=client_id, role=role, text=text, section=section, created_at=now)
             )
-            db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", (now, client_id))
-        return Turn(id=cursor.lastrowid, role=role, text=text, section=section, created_at=now)
+            self._touch(db, client_id, now)
+        return Turn(id=result.inserted_primary_key[0], role=role, text=text, section=section, created_at=now)
 
-    def turns(self, client_id: str) -> list[Turn]:
+    def turns(self, client_id: str, owner: str = "") -> list[Turn]:
         """The whole conversation, oldest first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, role, text, section, created_at FROM turns WHERE client_id = ? ORDER BY id", (client_id,)
-            ).fetchall()
-        return [Turn(**dict(row)) for row in rows]
+        t, c = turns_table.c, clients_table.c
+        query = (
+            select(t.id, t.role, t.text, t.section, t.created_at)
+            .join(clients_table, c.id == t.client_id)
+            .where(t.client_id == client_id, c.owner == owner)
+            .order_by(t.id)
+        )
+        with self._reading() as db:
+            return [Turn(**row._mapping) for row in db.execute(query)]
 
-    def save_intake(self, client_id: str, state_json: str, record_json: str, reply: str | None = None) -> None:
+    def save_intake(
+        self, client_id: str, state_json: str, record_json: str, reply: str | None = None, owner: str = ""
+    ) -> None:
         """Store the intake state and record, and the assistant's reply, in one transaction."""
         now = _now()
-        with self._transaction() as db:
+        values = {"state_json": state_json, "record_json": record_json, "updated_at": now}
+        with self._writing() as db:
+            if not self._owned(db, client_id, owner):
+                raise StoreError("That client no longer exists.")
             if reply is not None:
                 db.execute(
-                    "INSERT INTO turns (client_id, role, text, section, created_at) "
-                    "VALUES (?, 'assistant', ?, NULL, ?)",
-                    (client_id, reply, now),
+                    insert(turns_table).values(
+                        client_id=client_id, role="assistant", text=reply, section=None, created_at=now
+                    )
                 )
-            db.execute(
-                "INSERT INTO intakes (client_id, state_json, record_json, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(client_id) DO UPDATE SET state_json = excluded.state_json, "
-                "record_json = excluded.record_json, updated_at = excluded.updated_at",
-                (client_id, state_json, record_json, now),
-            )
-            db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", (now, client_id))
+            upsert = sqlite_insert(intakes_table).values(client_id=client_id, **values)
+            db.execute(upsert.on_conflict_do_update(index_elements=["client_id"], set_=values))
+            self._touch(db, client_id, now)
 
-    def intake(self, client_id: str) -> tuple[str, str, str] | None:
+    def intake(self, client_id: str, owner: str = "") -> tuple[str, str, str] | None:
         """(state_json, record_json, updated_at) of a client's intake, if started."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT state_json, record_json, updated_at FROM intakes WHERE client_id = ?", (client_id,)
-            ).fetchone()
-        return (row["state_json"], row["record_json"], row["updated_at"]) if row else None
+        i, c = intakes_table.c, clients_table.c
+        query = (
+            select(i.state_json, i.record_json, i.updated_at)
+            .join(clients_table, c.id == i.client_id)
+            .where(i.client_id == client_id, c.owner == owner)
+        )
+        with self._reading() as db:
+            row = db.execute(query).first()
+        return (row.state_json, row.record_json, row.updated_at) if row else None
 
     # -- plan versions ----------------------------------------------------------------------
 
@@ -253,67 +230,80 @@ class RecordStore:
         action: str = "plan.edit",
         actor: str = "",
     ) -> int:
-        """Append the next version of a client's plan and return its number.
+        """Append the next version of a client's plan and return its number; `actor` is the clinician who owns it.
 
         `render(version)` gives the plan's JSON for the number it is stored under. `expected` is the version
         the caller edited (None for a first draft); if another session saved in the meantime the write is
         refused rather than silently overwriting that work.
         """
         now = _now()
-        with self._transaction() as db:
-            latest = db.execute("SELECT MAX(version) FROM plan_versions WHERE client_id = ?", (client_id,)).fetchone()[
-                0
-            ]
+        v = versions_table.c
+        with self._writing() as db:
+            if not self._owned(db, client_id, actor):
+                raise StoreError("That client no longer exists.")
+            latest = db.execute(select(func.max(v.version)).where(v.client_id == client_id)).scalar()
             if expected is not None and latest != expected:
                 raise StoreError(
                     f"This plan changed elsewhere (now version {latest}); reload it and apply your edit again."
                 )
             version = (latest or 0) + 1
             db.execute(
-                "INSERT INTO plan_versions (client_id, version, status, summary, plan_json, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (client_id, version, status, summary, render(version), now),
+                insert(versions_table).values(
+                    client_id=client_id,
+                    version=version,
+                    status=status,
+                    summary=summary,
+                    plan_json=render(version),
+                    created_at=now,
+                )
             )
             audit.append(db, now, actor, action, client_id, {"version": version, "status": status})
-            db.execute("UPDATE clients SET updated_at = ? WHERE id = ?", (now, client_id))
+            self._touch(db, client_id, now)
         return version
 
-    def plan_versions(self, client_id: str) -> list[PlanVersion]:
+    def plan_versions(self, client_id: str, owner: str = "") -> list[PlanVersion]:
         """Every saved version of the client's plan, newest first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT version, status, summary, created_at FROM plan_versions WHERE client_id = ? "
-                "ORDER BY version DESC",
-                (client_id,),
-            ).fetchall()
-        return [PlanVersion(**dict(row)) for row in rows]
+        v, c = versions_table.c, clients_table.c
+        query = (
+            select(v.version, v.status, v.summary, v.created_at)
+            .join(clients_table, c.id == v.client_id)
+            .where(v.client_id == client_id, c.owner == owner)
+            .order_by(v.version.desc())
+        )
+        with self._reading() as db:
+            return [PlanVersion(**row._mapping) for row in db.execute(query)]
 
-    def plan_json(self, client_id: str, version: int | None = None) -> str | None:
+    def plan_json(self, client_id: str, version: int | None = None, owner: str = "") -> str | None:
         """One version of the plan as stored (the latest when `version` is None)."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT plan_json FROM plan_versions WHERE client_id = ? AND (? IS NULL OR version = ?) "
-                "ORDER BY version DESC LIMIT 1",
-                (client_id, version, version),
-            ).fetchone()
-        return row["plan_json"] if row else None
+        v, c = versions_table.c, clients_table.c
+        query = (
+            select(v.plan_json)
+            .join(clients_table, c.id == v.client_id)
+            .where(v.client_id == client_id, c.owner == owner)
+            .order_by(v.version.desc())
+            .limit(1)
+        )
+        if version is not None:
+            query = query.where(v.version == version)
+        with self._reading() as db:
+            return db.execute(query).scalar()
 
     # -- audit ------------------------------------------------------------------------------
 
     def record_event(self, actor: str, action: str, client_id: str | None, detail: dict | None = None) -> None:
         """Log an action that changes nothing else (opening a client, exporting a plan)."""
-        with self._transaction() as db:
+        with self._writing() as db:
             audit.append(db, _now(), actor, action, client_id, detail)
 
     def audit_events(self, client_id: str | None = None) -> list[audit.AuditEvent]:
-        with self._connect() as db:
+        with self._reading() as db:
             return audit.events(db, client_id)
 
     def verify_audit(self) -> audit.Verification:
-        with self._connect() as db:
+        with self._reading() as db:
             return audit.verify(db)
 
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file ('ok' when healthy)."""
-        with self._connect() as db:
-            return db.execute("PRAGMA integrity_check").fetchone()[0]
+        with self._reading() as db:
+            return db.execute(text("PRAGMA integrity_check")).scalar()

@@ -190,7 +190,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         si = None
     return RiskAssessment(
         suicidal_ideation=si,
-        plan=_combine(plan),
+        suicide_plan=_combine(plan),
         intent=_combine(intent),
         means_access=_combine(means_access),
         means=list(dict.fromkeys(means)),

@@ -116,11 +116,16 @@ class TestRisk:
     def test_ideation_table(self, text, ideation, plan, intent, flagged):
         """Ideation, plan and intent respect negation and context."""
         risk = extract_risk(text, text)
-        assert (risk.suicidal_ideation, risk.plan, risk.intent, risk.flagged) == (ideation, plan, intent, flagged)
+        assert (risk.suicidal_ideation, risk.suicide_plan, risk.intent, risk.flagged) == (
+            ideation,
+            plan,
+            intent,
+            flagged,
+        )
 
     def test_no_plan_is_not_a_plan(self):
         """'no plan' is a denial of a plan, never a plan."""
-        assert extract_risk("passive SI, no plan", "passive SI, no plan").plan is False
+        assert extract_risk("passive SI, no plan", "passive SI, no plan").suicide_plan is False
 
     def test_unassessed_is_never_denied(self):
         """Silence about risk stays 'not assessed'."""
@@ -173,7 +178,7 @@ class TestRisk:
         risk = extract_risk(f"Low mood. {elsewhere}", "")
         assert (risk.suicidal_ideation, risk.homicidal_ideation, risk.assessed) == (None, None, False)
         risk = extract_risk("Low mood. Denies SI. No plan. No self-harm. Denies HI. No prior attempts.", "")
-        assert not risk.assessed and (risk.plan, risk.self_harm, risk.prior_attempts) == (None, None, None)
+        assert not risk.assessed and (risk.suicide_plan, risk.self_harm, risk.prior_attempts) == (None, None, None)
         risk = extract_risk("Low mood with passive SI since March. Risk: see above.", "Risk: see above.")
         assert risk.suicidal_ideation == SuicidalIdeation.PASSIVE and risk.flagged
 

@@ -140,7 +140,7 @@ class TestFollowUps:
         state, _ = step(state, "Her daughter and her faith.", context)
         assert state.section == SectionId.SUBSTANCE_USE
         record = build_record(state, context)
-        assert record.risk.suicidal_ideation == SuicidalIdeation.PASSIVE and record.risk.plan is False
+        assert record.risk.suicidal_ideation == SuicidalIdeation.PASSIVE and record.risk.suicide_plan is False
         assert record.risk.protective_factors == ["Her daughter", "her faith"]
 
     def test_risk_unclear_then_skip_stays_not_assessed(self, context):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from storage.records import MAX_ALIAS, RecordStore, StoreError
 
@@ -17,10 +18,12 @@ def store(tmp_path) -> RecordStore:
 
 def test_wal_and_full_sync(store):
     """The file is in WAL mode and every connection syncs fully."""
-    with store._connect() as db:
+    with store.engine.connect() as db:
+        assert db.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert db.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert db.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with sqlite3.connect(store.path) as db:  # kept in the file itself, for any reader
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
 def test_clients_unique_by_alias(store):
@@ -59,7 +62,7 @@ def test_turns_in_order(store):
 def test_role_is_constrained(store):
     """Only user and assistant turns exist."""
     client = store.create_client("A")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError, match="CHECK constraint"):
         store.add_turn(client.id, "system", "x")
 
 
@@ -71,7 +74,7 @@ def test_hard_delete_removes_every_row(store):
     store.save_intake(client.id, "{}", "{}", "reply")
     store.add_turn(other.id, "user", "kept")
     assert store.delete_client(client.id)
-    with store._connect() as db:
+    with sqlite3.connect(store.path) as db:
         for table in ("clients", "turns", "intakes"):
             column = "id" if table == "clients" else "client_id"
             assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (client.id,)).fetchone()[0] == 0
