@@ -9,7 +9,7 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: setup run index test lint format bench clean
+.PHONY: setup run index test test-fast lint format bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Anamnesis needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=/path/to/python3.11")'
@@ -40,6 +40,12 @@ test: $(DEV_INSTALLED)
 	$(BIN)/ruff format --check .
 	@bash .ci/ensure-chromium
 	$(BIN)/python -m pytest
+
+## test-fast: lint and the quick tier (no AppTest pages, CLI, replays, browser or kill -9 tests); about a minute
+test-fast: $(DEV_INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "not slow and not browser and not durability"
 
 ## lint / format: ruff only
 lint: $(DEV_INSTALLED)

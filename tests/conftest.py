@@ -16,6 +16,7 @@ from config import Settings, get_settings
 from knowledge.embeddings import OnnxEmbeddings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.loader import Library, load_library
+from storage.records import RecordStore
 
 # Property tests explore the same examples on every run, so CI is reproducible.
 hypothesis_settings.register_profile("anamnesis", derandomize=True, deadline=None, print_blob=True)
@@ -43,6 +44,12 @@ def isolated_settings(tmp_path, monkeypatch) -> Settings:
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def store(tmp_path) -> RecordStore:
+    """A fresh records database in this test's folder."""
+    return RecordStore(tmp_path / "records.db")
 
 
 @pytest.fixture(scope="session")

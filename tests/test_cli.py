@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from cli import app
 from config import get_settings
 
+pytestmark = pytest.mark.slow
+
 runner = CliRunner()
 HIT_FIELDS = {"id", "kind", "text", "problem_areas", "modalities", "category", "score", "source"}
 

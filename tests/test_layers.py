@@ -73,7 +73,9 @@ def test_imports_point_down(path):
 
 
 def test_the_check_sees_a_wrong_import(tmp_path):
-    """The check itself: a page reaching into storage from inside a function, a service importing streamlit and a
+    """The layer check can fail: it sees each kind of wrong import.
+
+    The check itself: a page reaching into storage from inside a function, a service importing streamlit and a
     clinical module importing a service are all caught; a page importing a service is not."""
     page = tmp_path / "page.py"
     page.write_text("from services.plans import PlanService\n\ndef f():\n    from storage.records import RecordStore\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -13,16 +12,9 @@ from cli import app
 from clinical.intake_engine import IntakeContext
 from clinical.replay import replay_intake
 from config import get_settings
+from tests.builders import CASES, FIXTURES, load_case
 
-FIXTURES = Path(__file__).parent / "fixtures" / "intakes"
-CASES = sorted(p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json"))
-
-
-def load_case(name: str) -> tuple[dict, dict]:
-    """The clinician's answers and the expected record facts for one case."""
-    answers = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
-    return answers, expected
+pytestmark = pytest.mark.slow
 
 
 def check(record: dict, expected: dict) -> None:
@@ -102,7 +94,9 @@ def cli_intake(library_data_dir, tmp_path_factory):
 
 @pytest.mark.parametrize("fmt", ["json", "md", "docx", "pdf", "fhir", "safety-plan"])
 def test_cli_draft_every_format(cli_intake, library_data_dir, monkeypatch, tmp_path, fmt):
-    """`cli.py draft --intake FILE --format F --out PATH` writes a readable plan in each format, with the practice
+    """`cli.py draft` writes a readable plan in every format.
+
+    `cli.py draft --intake FILE --format F --out PATH` writes a readable plan in each format, with the practice
     line from settings."""
     import io
 

@@ -38,7 +38,9 @@ def test_the_check_digit_rule_rejects_a_typo():
 
 
 def test_targets_never_pass_the_baseline():
-    """Targets: the band's top for a score above it, the score itself when already below, the other way for a
+    """Measure targets follow the severity bands and never pass the baseline.
+
+    Targets: the band's top for a score above it, the score itself when already below, the other way for a
     measure where higher is better, and a 20 % change for an instrument without a conventional target."""
     phq9, ors, ders = instrument("PHQ-9"), instrument("ORS"), instrument("DERS")
     assert (phq9.treatment_target(19), phq9.treatment_target(6)) == (9, 6)

@@ -9,10 +9,14 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from services.plans import PlanService
 from storage.records import RecordStore
+from tests.builders import make_plan
 from tests.conftest import PROJECT_DIR
-from tests.records.test_plans import make_plan
+
+pytestmark = pytest.mark.durability
 
 KILLS = 24
 

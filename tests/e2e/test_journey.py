@@ -19,14 +19,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import docx
 import pypdf
+import pytest
 from fhir.resources.R4B.bundle import Bundle
 from playwright.sync_api import Page, expect
 
 from clinical.plan import TreatmentPlan
 from exports import FORMATS, filename
 from services.plans import PlanService
+from tests.builders import ANSWERS
 from tests.e2e.conftest import AppServer, Tab
-from tests.pages.test_intake import ANSWERS
+
+pytestmark = pytest.mark.browser
 
 CHAT_MESSAGE = '[data-testid="stChatMessage"]'
 ALIAS_BOX = "New or existing client alias"
@@ -134,7 +137,9 @@ def open_section(page: Page, name: str) -> None:
 
 
 def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
-    """Intake chat → saving the untouched corrections form changes nothing → draft → edit an objective → signing
+    """The whole journey in a browser: intake, draft, edit, sign, download.
+
+    Intake chat → saving the untouched corrections form changes nothing → draft → edit an objective → signing
     refused with the list of what to complete → complete it → sign → every download opens, says the edit and the
     header facts, shows no plan-check text or escapes, and is audited.
 
@@ -390,7 +395,9 @@ HOSTILE_ALIAS = "![i](http://evil.example/a) **x**"
 
 
 def test_hostile_alias_shows_literally(app_server, tabs, shots):
-    """An alias written as Markdown shows as typed in titles, the side panel and the client list, and loads nothing.
+    """An alias written as Markdown shows as typed everywhere and loads nothing.
+
+    An alias written as Markdown shows as typed in titles, the side panel and the client list, and loads nothing.
 
     Last in the module: every later session's client list would show this alias.
     """

@@ -23,7 +23,7 @@ from clinical.record import ClientInfo
 from clinical.replay import replay_intake
 from exports.document import ExportContext
 from knowledge.models import Taxonomy
-from tests.test_replays import load_case
+from tests.builders import load_case
 
 TODAY = date(2026, 11, 23)
 #: Reports suicidal ideation and self-harm, so its plan carries a safety plan.

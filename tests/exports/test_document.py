@@ -41,7 +41,9 @@ def header(document) -> dict[str, str]:
 
 
 def test_header_names_who_what_when_before_the_plan(drafted_plan, context):
-    """Practice line, status and review notice, then client, clinician, start date, sessions, review and
+    """The document header says who, what and when before the presenting problem.
+
+    Practice line, status and review notice, then client, clinician, start date, sessions, review and
     diagnoses — before the presenting problem."""
     document = plan_document(drafted_plan, context)
     assert document.blocks[0] == Paragraph(PRACTICE, "muted")
@@ -65,7 +67,9 @@ def test_header_names_who_what_when_before_the_plan(drafted_plan, context):
 
 
 def test_final_plan_names_the_signer_and_the_diagnosis(final_plan, bare_context):
-    """A signed plan names who signed as its clinician and gives the diagnosis code first; no practice line is
+    """A signed plan names its signer and leads with the diagnosis code.
+
+    A signed plan names who signed as its clinician and gives the diagnosis code first; no practice line is
     invented when none is configured."""
     document = plan_document(final_plan, bare_context)
     facts = header(document)
@@ -78,7 +82,9 @@ def test_final_plan_names_the_signer_and_the_diagnosis(final_plan, bare_context)
 
 
 def test_objectives_and_interventions_sit_under_their_goal(drafted_plan, context):
-    """Each goal heading is followed by its objectives (numbered 1.1, 1.2…) and the interventions serving them;
+    """Objectives and interventions are numbered under the goal they serve.
+
+    Each goal heading is followed by its objectives (numbered 1.1, 1.2…) and the interventions serving them;
     every intervention appears exactly once, numbered by its place in the plan."""
     blocks = plan_document(drafted_plan, context).blocks
     goal_starts = [i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 2]
@@ -103,7 +109,9 @@ def test_objectives_and_interventions_sit_under_their_goal(drafted_plan, context
 
 
 def test_sources_are_an_appendix_not_beside_every_item(drafted_plan, context):
-    """Library ids appear only in the closing Sources table, each with the entry's wording, and every source the
+    """Library ids appear only in the closing Sources table.
+
+    Library ids appear only in the closing Sources table, each with the entry's wording, and every source the
     plan cites is there."""
     document = plan_document(drafted_plan, context)
     table = document.blocks[-1]

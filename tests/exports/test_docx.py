@@ -113,7 +113,9 @@ def test_final_plan_is_signed(final_plan, context):
 
 
 def test_hostile_text_is_literal(hostile_plan, context):
-    """Markup, links and non-Latin text are plain runs; control characters are dropped; nothing is cut; the plan
+    """Hostile and unusual text is written literally and nothing is cut.
+
+    Markup, links and non-Latin text are plain runs; control characters are dropped; nothing is cut; the plan
     check's findings are not in the document."""
     data = to_docx(hostile_plan, context)
     doc = read(data)

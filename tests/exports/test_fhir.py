@@ -75,7 +75,9 @@ def test_care_plan_references_resolve(drafted_plan, context):
 
 
 def test_draft_and_final_status(drafted_plan, final_plan, context):
-    """A draft is a draft CarePlan with proposed goals and the review notice; a final one is active and authored.
+    """FHIR status follows the plan: draft CarePlan or active, authored one.
+
+    A draft is a draft CarePlan with proposed goals and the review notice; a final one is active and authored.
     Both carry the practice, clinician, start date and sessions, and their notes read without escapes."""
     (draft,) = resources(to_fhir(drafted_plan, context), "CarePlan")
     assert draft["status"] == "draft" and draft["intent"] == "plan" and "author" not in draft

@@ -60,6 +60,7 @@ def test_header_facts_then_the_plan_in_order(drafted_pdf, drafted_plan, context)
     assert "Clinician signature: ______________________" in text
 
 
+@pytest.mark.slow
 def test_no_heading_is_left_at_the_foot_of_a_page(drafted_plan, context):
     """However the page breaks fall, a heading is never a page's last line: it moves over with what follows."""
     headings = {flat(b.text) for b in plan_document(drafted_plan, context).blocks if isinstance(b, Heading)}
@@ -76,7 +77,9 @@ def test_no_heading_is_left_at_the_foot_of_a_page(drafted_plan, context):
 
 
 def test_metadata_and_embedded_font(drafted_pdf, tmp_path):
-    """The title names the alias, no author is set, and both Noto Sans weights are embedded; the static fonts
+    """PDF metadata names the alias, no author, and embeds the fonts made once.
+
+    The title names the alias, no author is set, and both Noto Sans weights are embedded; the static fonts
     are made once into the data folder's cache."""
     reader = pypdf.PdfReader(io.BytesIO(drafted_pdf))
     assert reader.metadata.title == "Treatment plan — Sky"
@@ -100,7 +103,9 @@ def test_final_plan_is_signed(final_plan, context):
 
 
 def test_hostile_text_is_literal(hostile_plan, context, caplog):
-    """Markup, links and `{nb}` print as typed; no link annotation; a font's missing glyphs neither crash nor log;
+    """Hostile and unusual text is written literally and nothing is cut.
+
+    Markup, links and `{nb}` print as typed; no link annotation; a font's missing glyphs neither crash nor log;
     the plan check's findings are not printed."""
     with caplog.at_level(logging.WARNING):
         data = to_pdf(hostile_plan, context)

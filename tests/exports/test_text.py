@@ -50,11 +50,14 @@ def test_any_text_renders_literally(text):
     ],
 )
 def test_escapes_only_where_markup_would_form(text, escaped):
+    """Hostile shapes get a backslash exactly where markup would form; ordinary clinical text gets none."""
     assert md(text) == escaped
 
 
 def test_markdown_has_the_header_facts_and_no_visible_escapes(drafted_plan, context):
-    """The export opens with the practice, status and header facts, groups interventions under goals, and shows
+    """The Markdown export has the header facts and no visible escapes.
+
+    The export opens with the practice, status and header facts, groups interventions under goals, and shows
     the draft's blanks and numbers without a backslash."""
     text = to_markdown(drafted_plan, context).decode("utf-8")
     assert text.startswith(f"# Treatment plan — Sky\n\n*{PRACTICE}*\n\n**DRAFT — for clinician review · version 1**")

@@ -16,6 +16,8 @@ from config import get_settings
 from knowledge.index import LibraryIndex, make_chroma_client
 from knowledge.opening import open_index
 
+pytestmark = pytest.mark.slow
+
 CHROMA = Path(sys.executable).parent / "chroma"
 
 

@@ -87,7 +87,9 @@ def test_embedding_leaves_no_telemetry_behind(tmp_path):
 
 
 def test_bare_onnxruntime_would_leave_telemetry_behind(tmp_path):
-    """The check above can fail: ONNX Runtime loaded without the project's opt-out starts its telemetry store.
+    """The telemetry check can fail: bare ONNX Runtime starts its telemetry store.
+
+    The check above can fail: ONNX Runtime loaded without the project's opt-out starts its telemetry store.
 
     Should an ONNX Runtime upgrade drop its telemetry, this fails too: then find that version's signal instead.
     """

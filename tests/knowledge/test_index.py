@@ -9,13 +9,7 @@ import pytest
 from knowledge.index import LibraryIndex, RefreshReport, make_chroma_client, rrf_fuse
 from knowledge.loader import Library
 from knowledge.models import Entry, Kind
-
-
-def small_library(library: Library, n: int = 40) -> Library:
-    """The first entries of a few areas, enough to exercise the index quickly."""
-    picked = [e for area in ("depression", "panic", "grief") for e in library.for_area(area)[: n // 3]]
-    unique = {e.id: e for e in picked}
-    return replace(library, entries=tuple(unique.values()))
+from tests.builders import small_library
 
 
 def fresh_index(tmp_path, embeddings, library: Library) -> LibraryIndex:

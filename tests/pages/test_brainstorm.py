@@ -11,13 +11,15 @@ from config import get_settings
 from services.intake import IntakeService
 from services.plans import PlanService
 from storage.records import RecordStore
-from tests.chains.llm_fakes import ChatCompletionsServer
+from tests.builders import ANSWERS
 from tests.conftest import PROJECT_DIR
-from tests.pages.test_intake import ANSWERS, data_dir  # noqa: F401 - the fixture is shared
+from tests.fakes import ChatCompletionsServer
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def client_with_plan(data_dir, library, library_index):  # noqa: F811
+def client_with_plan(data_dir, library, library_index):
     """A client with a finished intake and a drafted plan (version 1)."""
     store = RecordStore(get_settings().data_dir / "anamnesis.db")
     intakes = IntakeService(store, IntakeContext(library.taxonomy, library_index.area_fit))
@@ -39,7 +41,7 @@ def open_brainstorm(client_id: str | None = None) -> AppTest:
     return at
 
 
-def test_empty_state_then_grouped_results(data_dir):  # noqa: F811
+def test_empty_state_then_grouped_results(data_dir):
     """Without a concern the page says what to do; with one it shows the groups and never an add button."""
     at = open_brainstorm()
     assert any("Describe the concern" in i.value for i in at.info)
@@ -51,7 +53,8 @@ def test_empty_state_then_grouped_results(data_dir):  # noqa: F811
     assert any("No language model is configured" in c.value for c in at.caption)
 
 
-def test_no_results_says_what_to_try(data_dir):  # noqa: F811
+def test_no_results_says_what_to_try(data_dir):
+    """Filters that match nothing say what to try instead of showing empty tabs."""
     at = open_brainstorm()
     at.multiselect(key="brainstorm_kinds").set_value(["reference"])  # no documents have been added
     at.text_area(key="brainstorm_concern").set_value("grief after a miscarriage").run()
@@ -59,7 +62,8 @@ def test_no_results_says_what_to_try(data_dir):  # noqa: F811
     assert any("Nothing matched" in i.value for i in at.info) and not at.tabs
 
 
-def test_more_like_this_searches_from_the_item(data_dir):  # noqa: F811
+def test_more_like_this_searches_from_the_item(data_dir):
+    """More like this searches again from the item's own wording."""
     at = open_brainstorm()
     at.text_area(key="brainstorm_concern").set_value("panic attacks on the train").run()
     more = next(b for b in at.button if b.key and b.key.startswith("brainstorm_more_"))
@@ -101,9 +105,10 @@ def test_use_intake_add_to_plan_and_undo(client_with_plan):
 
 
 def test_final_plan_is_not_changed_from_brainstorm(client_with_plan):
+    """A signed plan offers no Add to plan button and says to revise it first."""
     store, client_id = client_with_plan
     plans = PlanService(store)
-    from tests.records.test_plans import SIGNATURE, completed
+    from tests.builders import SIGNATURE, completed
 
     edited = plans.save(client_id, completed(plans.load(client_id)), "Completed the blanks")
     plans.finalize(client_id, edited, SIGNATURE)
@@ -113,7 +118,7 @@ def test_final_plan_is_not_changed_from_brainstorm(client_with_plan):
     assert not [b for b in at.button if b.key and b.key.startswith("brainstorm_add_")]
 
 
-def test_chat_with_a_model_cites_retrieved_ids(data_dir, monkeypatch):  # noqa: F811
+def test_chat_with_a_model_cites_retrieved_ids(data_dir, monkeypatch):
     """With a model configured, the chat answers from a real OpenAI-protocol server; bogus ids are removed."""
     with ChatCompletionsServer("Consider naming the distance gently [not-a-real-id].") as server:
         monkeypatch.setenv("ANAMNESIS_LLM_PROVIDER", "openai")
@@ -132,7 +137,7 @@ def test_chat_with_a_model_cites_retrieved_ids(data_dir, monkeypatch):  # noqa: 
         assert "<library_entries>" in prompt and "keeps me at a distance" in prompt
 
 
-def test_the_concern_and_filters_survive_a_visit_to_another_page(data_dir):  # noqa: F811
+def test_the_concern_and_filters_survive_a_visit_to_another_page(data_dir):
     """What the clinician typed in the concern box, and the filters, are still there after visiting another page."""
     at = open_brainstorm()
     at.text_area(key="brainstorm_concern").set_value("keeps me at a distance, intellectualizes").run()

@@ -10,36 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from config import get_settings
 from storage.records import RecordStore
+from tests.builders import ANSWERS
 from tests.conftest import PROJECT_DIR
 
-ANSWERS = [
-    "38-year-old, she/her, architect, lives with her partner",
-    "Low mood and panic attacks since being passed over for promotion in September",
-    "Early waking, poor concentration, heart racing on the train, for about three months",
-    "Critical father, parents divorced when she was 9",
-    "Keeps colleagues at arm's length; very deferential with me",
-    "Intellectualization, overwork, running",
-    "Denies SI, HI and self-harm",
-    "One or two glasses of wine on weekends",
-    "No medical concerns; no medications",
-    "Insightful, funny, close friendship with her sister",
-    "Six sessions of CBT five years ago, helpful for panic",
-    "PHQ-9 14, GAD-7 was 12",
-    'She says "I want to stop feeling like a fraud at work"',
-    "Psychodynamic with some CBT for the panic",
-    "Weekly 50-minute sessions starting 2026-12-07, review every 90 days",
-]
-
-
-@pytest.fixture
-def data_dir(tmp_path, library_data_dir, monkeypatch):
-    """A private data dir for records that shares the session's prebuilt index."""
-    (tmp_path / "app-data").mkdir()
-    (tmp_path / "app-data" / "chroma").symlink_to(library_data_dir / "chroma")
-    monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(tmp_path / "app-data"))
-    get_settings.cache_clear()
-    st.cache_resource.clear()
-    return tmp_path / "app-data"
+pytestmark = pytest.mark.slow
 
 
 def open_app(**query) -> AppTest:
@@ -160,7 +134,9 @@ def test_correct_a_field(data_dir):
 
 
 def test_corrections_form_follows_the_chat_and_saves_only_changes(data_dir):
-    """The form shows what the chat recorded after every turn; saving it untouched changes nothing, and changing
+    """The corrections form follows the chat and saves only changed fields.
+
+    The form shows what the chat recorded after every turn; saving it untouched changes nothing, and changing
     one field makes only that field a correction (corrections win over extraction, so a blank saved back would
     erase what the chat recorded)."""
     at = open_app()
@@ -228,18 +204,20 @@ def test_hostile_and_unicode_text_render_literally(data_dir, payload):
     assert all("<script>" not in s and "](http" not in s for s in shown)
 
 
-def test_empty_alias_message(data_dir):
-    """An alias of only spaces gets a clear message."""
+def test_empty_alias_message(store):
+    """An alias of only spaces gets a clear message and creates no client."""
     at = open_app()
     at.chat_input(key="intake_alias_input").set_value("   ").run()
     assert not at.exception
+    assert any("Please give the client an alias" in error.value for error in at.error)
+    assert store.clients() == []
 
 
 def test_fill_gaps_with_a_local_model(data_dir, monkeypatch):
     """With a model configured, the side panel's button fills gaps from a real OpenAI-protocol server."""
     import json
 
-    from tests.chains.llm_fakes import ChatCompletionsServer
+    from tests.fakes import ChatCompletionsServer
 
     with ChatCompletionsServer(json.dumps({"pronouns": "she/her", "orientation": ["act"]})) as server:
         monkeypatch.setenv("ANAMNESIS_LLM_PROVIDER", "openai")

@@ -17,8 +17,10 @@ import sys
 import pytest
 
 from knowledge.opening import LOCK_NAME
-from tests.chains.llm_fakes import ChatCompletionsServer
 from tests.conftest import PROJECT_DIR
+from tests.fakes import ChatCompletionsServer
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def kept(findings: list[dict[str, str]]) -> str:
 
 
 def test_no_client_words_outlive_the_session(worker_env):
-    """After intake, drafting, an edit, brainstorming and a library search, no shared place holds the client's
+    """No shared place holds the client's words after a whole session.
+
+    After intake, drafting, an edit, brainstorming and a library search, no shared place holds the client's
     words. (Two real leaks this found: a memo of query embeddings and PyStemmer's stem cache, both keyed by
     the client's text in objects every session shares.)"""
     report = where_words_live(worker_env)
@@ -56,7 +60,9 @@ def test_no_client_words_outlive_the_session(worker_env):
 
 
 def test_nothing_kept_when_a_model_is_used(worker_env):
-    """The same with a model configured (a loopback server speaking the OpenAI protocol): the client's words go
+    """No shared place holds the client's words when a model is configured either.
+
+    The same with a model configured (a loopback server speaking the OpenAI protocol): the client's words go
     through LangChain, the OpenAI client and its HTTP pool, and none of them keeps any."""
     with ChatCompletionsServer("Nothing to add.") as server:
         env = worker_env | {
@@ -72,7 +78,9 @@ def test_nothing_kept_when_a_model_is_used(worker_env):
 
 
 def test_the_walk_finds_words_hidden_in_each_kind_of_place(worker_env):
-    """The check above can fail: a marker planted in a module global, `st.cache_data`, `st.cache_resource` and
+    """The isolation walk finds a marker in each kind of shared place.
+
+    The check above can fail: a marker planted in a module global, `st.cache_data`, `st.cache_resource` and
     an `lru_cache` is found in each."""
     paths = [f["path"] for f in where_words_live(worker_env, "--plant")["findings"]]
     for place in ("_planted_global", "_lru_cache_wrapper", "cache_data_api", "cache_resource_api"):

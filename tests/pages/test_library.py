@@ -12,6 +12,8 @@ from config import get_settings
 from knowledge.models import Kind
 from tests.conftest import PROJECT_DIR
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def app(library_data_dir, monkeypatch) -> AppTest:

@@ -8,12 +8,13 @@ from streamlit.testing.v1 import AppTest
 from config import get_settings
 from storage.records import RecordStore
 from tests.conftest import PROJECT_DIR
-from tests.pages.test_intake import data_dir  # noqa: F401 - the fixture is shared
 from ui import auth
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def login_required(data_dir, monkeypatch):  # noqa: F811
+def login_required(data_dir, monkeypatch):
     monkeypatch.setenv("ANAMNESIS_REQUIRE_LOGIN", "true")
     get_settings.cache_clear()
     return RecordStore(get_settings().data_dir / "anamnesis.db")
@@ -35,6 +36,7 @@ def test_missing_auth_configuration_is_explained(login_required):
 
 
 def test_nothing_before_sign_in(login_required, monkeypatch):
+    """With sign-in required and nobody signed in, the page shows only the sign-in button."""
     monkeypatch.setattr(auth, "signed_in_user", lambda: None)
     at = run_app()
     assert at.button(key="auth_login").label == "Sign in"
@@ -42,6 +44,7 @@ def test_nothing_before_sign_in(login_required, monkeypatch):
 
 
 def test_each_clinician_sees_only_their_clients(login_required, monkeypatch):
+    """Each signed-in clinician lists and opens only their own clients."""
     store = login_required
     monkeypatch.setattr(auth, "signed_in_user", lambda: "a@clinic.example")
     at = run_app()

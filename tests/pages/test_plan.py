@@ -9,17 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from clinical.intake_engine import IntakeContext
-from config import get_settings
 from services.intake import IntakeService
 from services.plans import PlanService
-from storage.records import RecordStore
+from tests.builders import ANSWERS
 from tests.conftest import PROJECT_DIR
-from tests.pages.test_intake import ANSWERS, data_dir  # noqa: F401 - the fixture is shared
 
-
-@pytest.fixture
-def store(data_dir) -> RecordStore:  # noqa: F811 - pytest fixture injection
-    return RecordStore(get_settings().data_dir / "anamnesis.db")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -59,7 +54,7 @@ def plans(store, client_id):
     return PlanService(store).history(client_id), PlanService(store).load(client_id)
 
 
-def test_empty_states(data_dir, store):  # noqa: F811
+def test_empty_states(data_dir, store):
     """No clients: say to start with an intake. A client without an intake: say the plan needs one."""
     at = open_plan(None)
     assert "No clients yet" in texts(at)
@@ -83,7 +78,9 @@ COMPLETED_FORMULATION = (
 
 
 def test_draft_edit_finalize_revise(intake_done, store):
-    """The clinician drafts, edits an objective and its date, is refused a signature while blanks remain (with the
+    """Draft, edit, refused signature, complete, sign and revise on the Plan page.
+
+    The clinician drafts, edits an objective and its date, is refused a signature while blanks remain (with the
     list of what to complete), completes them, signs with attestation, then revises."""
     at = open_plan(intake_done)
     assert "No plan yet" in texts(at)
@@ -175,7 +172,9 @@ def test_no_start_date_blocks_signing_until_set(intake_done, store):
 
 
 def test_diagnoses_are_entered_with_a_checked_code(intake_done, store):
-    """A diagnosis is a label and an ICD-10-CM code (upper-cased); a code of the wrong shape is a plan-check error
+    """A diagnosis is entered with an ICD-10-CM code whose shape is checked.
+
+    A diagnosis is a label and an ICD-10-CM code (upper-cased); a code of the wrong shape is a plan-check error
     that blocks signing, and no diagnosis at all is only a warning."""
     at = open_plan(intake_done)
     click(at, "plan_draft")
@@ -201,7 +200,9 @@ def test_diagnoses_are_entered_with_a_checked_code(intake_done, store):
 
 
 def test_an_edit_against_an_older_version_is_refused_not_lost(intake_done, store):
-    """When another tab saves a newer version, this tab stays on the version it was editing (its widgets keep what
+    """An edit against an older version is refused and what was typed is kept.
+
+    When another tab saves a newer version, this tab stays on the version it was editing (its widgets keep what
     was typed), says a newer one exists, refuses to save over it, and opens the newer one on request."""
     at = open_plan(intake_done)
     click(at, "plan_draft")
@@ -222,7 +223,9 @@ def test_an_edit_against_an_older_version_is_refused_not_lost(intake_done, store
 
 
 def test_preview_and_history_read_like_documents(intake_done, store):
-    """The preview shows the document the exports make; History lists versions and shows changed sentences, and
+    """Preview and History read like documents and keep their choices.
+
+    The preview shows the document the exports make; History lists versions and shows changed sentences, and
     the chosen versions stay chosen while the clinician looks."""
     at = open_plan(intake_done)
     click(at, "plan_draft")

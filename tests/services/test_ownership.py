@@ -9,7 +9,7 @@ from exports.document import ExportContext
 from services.intake import IntakeService
 from services.plans import PlanService
 from storage.records import RecordStore, StoreError
-from tests.records.test_plans import SIGNATURE, make_plan
+from tests.builders import SIGNATURE, make_plan
 
 OWNER, OTHER = "dr-a@clinic.example", "dr-b@clinic.example"
 

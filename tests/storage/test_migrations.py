@@ -46,7 +46,9 @@ def test_schema_head_is_the_newest_migration():
 
 
 def test_a_database_from_before_migrations_opens_and_reads_back(old_database, library):
-    """Opening it migrates it (nothing lost), and every intake and plan version reads back in today's shape —
+    """A database from before migrations opens, migrates and reads back in full.
+
+    Opening it migrates it (nothing lost), and every intake and plan version reads back in today's shape —
     including a correction of a field that has since been renamed — and the audit chain carries on."""
     before = schema(old_database)
     store = RecordStore(old_database)
@@ -90,7 +92,9 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path):
 
 
 def test_stored_documents_are_upgraded_and_newer_ones_refused():
-    """A version-1 record (before `risk.plan` was renamed) reads in today's shape; a document from a newer version
+    """Older stored documents are upgraded; newer ones are refused.
+
+    A version-1 record (before `risk.plan` was renamed) reads in today's shape; a document from a newer version
     is refused rather than misread."""
     old = '{"client": {"alias": "Q", "age": 130}, "risk": {"suicidal_ideation": "passive", "plan": true}}'
     record = IntakeRecord.from_stored(old)

@@ -1,92 +1,16 @@
-"""Plan versions: append-only saves, finalize/read-only/revise, conflicts, diffs, and the edit operations."""
+"""Plan versions: append-only saves, finalize/read-only/revise, conflicts, blockers, diffs, ownership."""
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
 from clinical.plan import (
-    GAP_MARKERS,
-    Goal,
-    Intervention,
-    Objective,
     PlanSessions,
-    ProgressMonitoring,
-    Signature,
-    TreatmentPlan,
 )
-from clinical.plan_edits import (
-    add_entry,
-    add_goal,
-    add_intervention,
-    add_objective,
-    move,
-    remove_goal,
-    remove_objective,
-)
-from clinical.record import ClientInfo
 from clinical.versions import Change
-from knowledge.models import Category, Entry, Kind
 from services.plans import PlanLocked, PlanService, PlanUnfinished
-from storage.records import RecordStore, StoreError
-
-START = date(2026, 11, 23)
-REVIEW = date(2027, 2, 21)
-SIGNATURE = Signature(
-    clinician_name="A. Rivera", credentials="LCSW", signed_on=date(2026, 11, 23), client_participated=True
-)
-
-
-def completed(plan: TreatmentPlan) -> TreatmentPlan:
-    """A drafted plan with every blank filled in, as the clinician would before signing."""
-    return TreatmentPlan.model_validate_json(GAP_MARKERS.sub("written with the client", plan.model_dump_json()))
-
-
-def make_plan(alias: str = "R.K.") -> TreatmentPlan:
-    """A small plan that passes lint."""
-    objectives = [
-        Objective(
-            id="g1-o1",
-            description="Reduce PHQ-9 from 19 to below 10",
-            measure="PHQ-9",
-            baseline="19",
-            target="9",
-            target_date=REVIEW,
-            sources=["dep-obj-phq9"],
-        ),
-        Objective(id="g1-o2", description="Schedule three valued activities each week", target_date=REVIEW),
-    ]
-    return TreatmentPlan(
-        client=ClientInfo(alias=alias),
-        presenting_problem="Low mood since a job loss.",
-        goals=[
-            Goal(
-                id="g1",
-                description="Lift mood",
-                client_words="I want to feel like myself",
-                problem_area="depression",
-                objectives=objectives,
-            )
-        ],
-        interventions=[
-            Intervention(
-                id="i1",
-                description="Behavioural activation",
-                category="technique",
-                frequency="weekly",
-                objective_ids=["g1-o1", "g1-o2"],
-            )
-        ],
-        session_plan=PlanSessions(frequency="weekly", duration_minutes=50, start_date=START),
-        progress_monitoring=ProgressMonitoring(measures=["PHQ-9"], review_interval_days=90, next_review_date=REVIEW),
-        discharge_criteria=["PHQ-9 below 10 at two reviews"],
-    )
-
-
-@pytest.fixture
-def store(tmp_path) -> RecordStore:
-    return RecordStore(tmp_path / "records.db")
+from storage.records import StoreError
+from tests.builders import SIGNATURE, START, make_plan
 
 
 @pytest.fixture
@@ -193,7 +117,9 @@ def test_finalize_lists_every_blocker_with_where_it_is(service, client_id):
 
 
 def test_diff_names_the_change(service, client_id):
-    """The diff between two versions gives the sentences removed and added in each changed part, and nothing
+    """The diff between two versions gives only the changed sentences.
+
+    The diff between two versions gives the sentences removed and added in each changed part, and nothing
     else."""
     first = service.save_draft(client_id, make_plan(), "Drafted offline")
     goals = [first.goals[0].model_copy(update={"description": "Feel like myself again. Sleep through."})]
@@ -212,65 +138,3 @@ def test_plans_are_per_clinician_and_deleted_with_the_client(store, client_id):
         PlanService(store, owner="someone-else").load(client_id)
     store.delete_client(client_id)
     assert store.plan_versions(client_id) == [] and store.plan_json(client_id) is None
-
-
-def test_goal_and_objective_edits_keep_ids_and_links():
-    """New items get the next free id; removing objectives unlinks them from interventions."""
-    plan = add_objective(make_plan(), "g1", "Track sleep nightly")
-    assert [o.id for o in plan.goals[0].objectives] == ["g1-o1", "g1-o2", "g1-o3"]
-    assert plan.goals[0].objectives[-1].target_date == REVIEW
-    plan = add_goal(plan, "insomnia", "Sleep through the night")
-    plan = add_objective(plan, "g2", "Keep a sleep diary every morning")
-    assert plan.goals[1].id == "g2" and plan.goals[1].objectives[0].id == "g2-o1"
-    plan = remove_objective(plan, "g1-o1")
-    assert plan.interventions[0].objective_ids == ["g1-o2"]
-    plan = remove_goal(plan, "g1")
-    assert [g.id for g in plan.goals] == ["g2"] and plan.interventions[0].objective_ids == []
-    plan = add_intervention(plan, "Sleep restriction", frequency="weekly")
-    assert [i.id for i in plan.interventions] == ["i1", "i2"]
-    assert add_goal(plan, "anxiety").goals[-1].id == "g3"
-
-
-def test_move_clamps_at_the_ends():
-    assert move([1, 2, 3], 0, -1) == [1, 2, 3]
-    assert move([1, 2, 3], 0, 1) == [2, 1, 3]
-    assert move([1, 2, 3], 2, 5) == [1, 2, 3]
-    assert move([1, 2, 3], 2, -1) == [1, 3, 2]
-
-
-def test_library_entries_join_the_plan_with_their_source():
-    """A goal entry becomes a goal, an objective joins the chosen goal, an intervention serves its objectives."""
-    goal = Entry(id="anx-goal-1", kind=Kind.GOAL, text="Feel calmer in daily life", problem_areas=("anxiety",))
-    objective = Entry(
-        id="anx-obj-1",
-        kind=Kind.OBJECTIVE,
-        text="Lower GAD-7 from {baseline} to {target} by {target_date}, rating worry {frequency}",
-        problem_areas=("anxiety",),
-        measure="GAD-7",
-    )
-    intervention = Entry(
-        id="anx-int-1",
-        kind=Kind.INTERVENTION,
-        text="Teach paced breathing",
-        problem_areas=("anxiety",),
-        modalities=("cbt",),
-        category=Category.SKILL_BUILDING,
-        frequency="weekly in session",
-    )
-    plan = add_entry(make_plan(), goal)
-    assert (plan.goals[-1].id, plan.goals[-1].sources, plan.goals[-1].problem_area) == ("g2", ["anx-goal-1"], "anxiety")
-    plan = add_entry(plan, objective, goal_id="g2")
-    added_objective = plan.goals[-1].objectives[0]
-    assert added_objective.sources == ["anx-obj-1"] and added_objective.target_date == REVIEW
-    # What the plan knows is filled in; the scores it does not know are blanks to complete before signing.
-    assert added_objective.description == (
-        "Lower GAD-7 from [baseline to be measured] to [target to be agreed] by 2027-02-21, rating worry weekly"
-    )
-    plan = add_entry(plan, intervention, goal_id="g2")
-    added = plan.interventions[-1]
-    assert (added.sources, added.modality, added.category, added.objective_ids) == (
-        ["anx-int-1"],
-        "cbt",
-        "skill-building",
-        ["g2-o1"],
-    )

@@ -7,13 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from storage.records import MAX_ALIAS, RecordStore, StoreError
-
-
-@pytest.fixture
-def store(tmp_path) -> RecordStore:
-    """A fresh store in a temporary folder."""
-    return RecordStore(tmp_path / "records.db")
+from storage.records import MAX_ALIAS, StoreError
 
 
 def test_wal_and_full_sync(store):

@@ -10,12 +10,7 @@ from exports.document import ExportContext
 from services.plans import PlanService
 from storage import audit
 from storage.records import RecordStore
-from tests.records.test_plans import SIGNATURE, make_plan
-
-
-@pytest.fixture
-def store(tmp_path) -> RecordStore:
-    return RecordStore(tmp_path / "records.db")
+from tests.builders import SIGNATURE, make_plan
 
 
 def journey(store: RecordStore, library) -> str:
@@ -32,6 +27,7 @@ def journey(store: RecordStore, library) -> str:
 
 
 def test_actions_are_logged_in_order(store, library):
+    """Every client and plan action is logged, in order, with its version and format."""
     client_id = journey(store, library)
     events = store.audit_events(client_id)
     assert [e.action for e in events] == [

@@ -33,7 +33,7 @@ from knowledge.references.store import (
     rebuild_references,
     references_dir,
 )
-from tests.knowledge.test_index import small_library
+from tests.builders import small_library
 
 FONT = Path(fontpkg_noto_sans.__file__).parent / "files" / "NotoSans[wdth,wght].ttf"
 
@@ -215,6 +215,7 @@ class TestExtract:
         """Markdown comes back verbatim, as one unnumbered page."""
         assert extract_text("notes.md", MARKDOWN.encode()) == [Page(number=None, text=MARKDOWN.strip())]
 
+    @pytest.mark.slow
     def test_pdf_pages_keep_their_numbers(self):
         """Each PDF page's text comes back under its 1-based page number."""
         pages = extract_text("handouts.pdf", make_pdf(PDF_PAGES))
@@ -452,7 +453,9 @@ class TestIngest:
         assert report.orphans_removed == document.passages and not reference_ids(index)
 
     def test_a_rebuild_waits_for_a_document_being_added(self, index, documents, monkeypatch):
-        """Another session's rebuild (a fresh start restoring references, say) started while a document is
+        """An index rebuild waits for a reference document being added.
+
+        Another session's rebuild (a fresh start restoring references, say) started while a document is
         half-written waits for it, rather than taking its passages for orphans; so does a second addition."""
         monkeypatch.setattr(ingest_module, "EMBED_BATCH", 1)  # write passage by passage, reporting after each
         others: list[threading.Thread] = []

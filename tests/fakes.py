@@ -1,4 +1,5 @@
-"""Test doubles for the optional LLM: a loopback server speaking OpenAI chat completions, tool calls included."""
+"""Test doubles for the optional language model — the only fakes in the suite: a loopback server speaking OpenAI
+chat completions (tool calls included), and a structured-output stand-in."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from langchain_core.runnables import RunnableLambda
 
 
 class ChatCompletionsServer:
@@ -71,3 +74,20 @@ class ChatCompletionsServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class FakeStructuredModel:
+    """A stand-in chat model: with_structured_output returns a runnable answering `answer` and keeping the prompt."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.prompts: list[str] = []
+
+    def with_structured_output(self, schema, **_):
+        def respond(prompt):
+            self.prompts.append(prompt.to_string())
+            if isinstance(self.answer, Exception):
+                raise self.answer
+            return self.answer
+
+        return RunnableLambda(respond)

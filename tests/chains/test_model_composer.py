@@ -24,9 +24,8 @@ from exports.document import ExportContext
 from knowledge.models import Kind
 from services.plans import PlanService
 from storage.records import RecordStore
-from tests.chains.llm_fakes import ChatCompletionsServer
-from tests.chains.test_llm import FakeStructuredModel
-from tests.test_replays import load_case
+from tests.builders import load_case
+from tests.fakes import ChatCompletionsServer, FakeStructuredModel
 
 TODAY = date(2026, 11, 23)
 CASE = "dbt_self_harm_dysregulation"  # risk reported, measures, quotes, a start date and a review interval
