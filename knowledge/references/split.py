@@ -1,11 +1,11 @@
 """Splitting a document's pages into overlapping passages the embedder can take whole, breaking at paragraphs,
-then sentences, then lines, then words."""
+then sentences, then lines, then words (LangChain's recursive splitter with those separators)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.references.read import MIN_PASSAGE_CHARS, Page
@@ -18,6 +18,12 @@ TARGET_CHARS = 900
 OVERLAP_CHARS = 150
 
 
+#: Where a passage may end, best first: a paragraph break, a sentence end (closing quotes and brackets stay with
+#: their sentence), a line break, a space, and as a last resort anywhere. Each separator stays at the end of the
+#: text before it, so every passage is a verbatim slice of its page.
+SEPARATORS = [r"\n[ \t]*\n\s*", r"(?<=[.!?…:;])[\"'”’)\]]*\s+", r"\n\s*", r"\s+", ""]
+
+
 class Passage(BaseModel):
     """One searchable stretch of a document, at most about `TARGET_CHARS` long."""
 
@@ -27,40 +33,28 @@ class Passage(BaseModel):
     text: str = Field(description="The passage, verbatim.")
 
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+def _splitter(target_chars: int, overlap: int) -> RecursiveCharacterTextSplitter:
+    """The recursive splitter for passages of at most `target_chars` repeating up to `overlap` characters."""
+    return RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        is_separator_regex=True,
+        keep_separator="end",
+        strip_whitespace=True,
+        chunk_size=target_chars,
+        chunk_overlap=overlap,
+    )
 
 
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?…:;])[\"'”’)\]]*\s+")
-
-
-_LINE_BREAK = re.compile(r"\n\s*")
-
-
-_WORD_BREAK = re.compile(r"\s+")
-
-
-def _last_break(text: str, lo: int, hi: int) -> tuple[int, int] | None:
-    """The best place to end a passage between `lo` and `hi`: a paragraph, else a sentence, line or word end."""
-    for pattern in (_PARAGRAPH_BREAK, _SENTENCE_BREAK, _LINE_BREAK, _WORD_BREAK):
-        found = None
-        for match in pattern.finditer(text, lo, min(len(text), hi + 64)):
-            if match.start() > hi:
-                break
-            found = match
-        if found is not None:
-            return found.start(), found.end()
-    return None
-
-
-def _overlap_start(text: str, cut: int, after: int, overlap: int) -> int:
-    """Where the next passage starts: a sentence (else word) start at most `overlap` before `cut`."""
-    if overlap <= 0:
-        return after
-    for pattern in (_SENTENCE_BREAK, _WORD_BREAK):
-        for match in pattern.finditer(text, max(0, cut - overlap), cut):
-            if match.end() >= cut - overlap:
-                return match.end()
-    return after
+def _spans(text: str, chunks: list[str]) -> list[tuple[int, int]]:
+    """Where each chunk (a verbatim slice, in order) sits in `text`."""
+    spans, after = [], 0
+    for chunk in chunks:
+        start = text.find(chunk, after)
+        if start < 0:  # cannot happen for the splitter's verbatim, ordered chunks; search from the top to be safe
+            start = text.find(chunk)
+        spans.append((start, start + len(chunk)))
+        after = start + 1
+    return spans
 
 
 def split_passages(
@@ -68,24 +62,28 @@ def split_passages(
 ) -> list[Passage]:
     """Overlapping passages of at most `target_chars`, ending at paragraph, sentence or word boundaries.
 
-    Passages never span pages, so each keeps its page number; each is a verbatim slice of its page.
+    Passages never span pages, so each keeps its page number; each is a verbatim slice of its page. A fragment
+    too short to be a passage on its own (a heading before a long paragraph, say) joins the passage after it
+    when both fit, so its words stay searchable.
     """
     if overlap * 2 >= target_chars:
         raise ValueError("overlap must be less than half of target_chars")
+    splitter = _splitter(target_chars, overlap)
     passages = []
     for page in pages:
         text = page.text.strip()
-        start = 0
-        while start < len(text):
-            if len(text) - start <= target_chars:
-                cut = after = len(text)
-            else:
-                found = _last_break(text, start + target_chars // 2, start + target_chars)
-                cut, after = found or (start + target_chars, start + target_chars)
-            piece = text[start:cut].strip()
+        spans = _spans(text, splitter.split_text(text))
+        index = 0
+        while index < len(spans):
+            start, end = spans[index]
+            while end - start < MIN_PASSAGE_CHARS and index + 1 < len(spans):
+                following_end = spans[index + 1][1]
+                if following_end - start > target_chars:
+                    break
+                end = following_end
+                index += 1
+            piece = text[start:end].strip()
             if len(piece) >= MIN_PASSAGE_CHARS:
                 passages.append(Passage(page=page.number, text=piece))
-            if after >= len(text):
-                break
-            start = _overlap_start(text, cut, after, overlap)
+            index += 1
     return passages

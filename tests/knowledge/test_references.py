@@ -296,6 +296,13 @@ class TestSplit:
         if len(text.strip()) >= 12:
             assert all(w in covered for w in long_words)
 
+    def test_a_short_heading_stays_with_what_follows(self):
+        """A heading too short to be a passage on its own joins the passage after it instead of being dropped."""
+        body = "Grounding lists five things seen, four heard, three touched. " * 12
+        passages = split_passages([Page(number=2, text="Grounding\n\n" + body)], target_chars=400, overlap=60)
+        assert passages[0].text.startswith("Grounding\n\nGrounding lists") and len(passages[0].text) <= 400
+        assert all(p.page == 2 for p in passages)
+
     def test_overlap_must_be_small(self):
         """An overlap of half the passage or more could stall, so it is refused."""
         with pytest.raises(ValueError, match="overlap"):
