@@ -45,6 +45,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
                 model_provider="ollama",
                 base_url=settings.llm_base_url or "http://127.0.0.1:11434",
                 temperature=0,
+                # ChatOllama has no timeout of its own; its httpx clients take one.
+                client_kwargs={"timeout": settings.llm_timeout_seconds},
             )
         case "anthropic":
             if not api_key:

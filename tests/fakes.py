@@ -1,5 +1,5 @@
-"""Test doubles for the optional language model — the only fakes in the suite: a loopback server speaking OpenAI
-chat completions (tool calls included), and a structured-output stand-in."""
+"""Test doubles for the optional language model — the only fakes in the suite: loopback servers speaking OpenAI
+chat completions (tool calls included) and Ollama's chat API, and a structured-output stand-in."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class ChatCompletionsServer:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.requests.append({"path": self.path, "body": body})
                 time.sleep(outer.delay)
-                data = json.dumps(outer.reply(body)).encode()
+                data = (json.dumps(outer.reply(body)) + "\n").encode()
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "application/json")
@@ -74,6 +74,24 @@ class ChatCompletionsServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class OllamaServer(ChatCompletionsServer):
+    """A server on loopback speaking Ollama's `/api/chat` (one JSON line, `done`), `delay` seconds late."""
+
+    def reply(self, body: dict) -> dict:
+        """The chat answer for one request."""
+        return {
+            "model": body.get("model", "test"),
+            "created_at": "2026-01-01T00:00:00Z",
+            "message": {"role": "assistant", "content": self.content},
+            "done": True,
+            "done_reason": "stop",
+        }
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
 
 class FakeStructuredModel:

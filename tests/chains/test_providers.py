@@ -10,7 +10,7 @@ from chains.model_extraction import LLMExtractionFailed, LLMIntakeFacts, extract
 from chains.providers import LLMConfigError, make_chat_model, structured
 from config import Settings
 from tests.builders import IDENTIFIERS, record_with_identifiers
-from tests.fakes import ChatCompletionsServer
+from tests.fakes import ChatCompletionsServer, OllamaServer
 
 
 class TestFactory:
@@ -45,6 +45,25 @@ class TestFactory:
     def test_local_endpoints(self, settings, local):
         """Only loopback endpoints count as local (and may receive unredacted text)."""
         assert Settings(**settings).llm_is_local is local
+
+
+class TestOllama:
+    def test_answers_through_the_real_client(self):
+        """The Ollama provider talks to a loopback server speaking Ollama's chat API and returns its answer."""
+        with OllamaServer("Noted.") as server:
+            model = make_chat_model(Settings(llm_provider="ollama", llm_model="llama3", llm_base_url=server.url))
+            assert model.invoke("Say noted.").content == "Noted."
+        assert server.requests[0]["path"] == "/api/chat" and server.requests[0]["body"]["model"] == "llama3"
+
+    def test_honours_the_timeout_setting(self):
+        """A server slower than ANAMNESIS_LLM_TIMEOUT_SECONDS makes the Ollama call fail instead of hanging."""
+        import httpx
+
+        settings = Settings(llm_provider="ollama", llm_model="llama3", llm_timeout_seconds=1)
+        with OllamaServer("late", delay=30) as server:
+            model = make_chat_model(settings.model_copy(update={"llm_base_url": server.url}))
+            with pytest.raises(httpx.TimeoutException):
+                model.invoke("hello")
 
 
 def model_for(server: ChatCompletionsServer):
