@@ -8,7 +8,9 @@ from typing import Any
 import streamlit as st
 
 from services.intake import (
+    MAX_AGE,
     MAX_ANSWER_CHARS,
+    MIN_AGE,
     SECTION_ORDER,
     SECTIONS,
     SESSION_FORMATS,
@@ -168,7 +170,7 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
     frequencies = options_with(SESSION_FREQUENCIES, session.frequency)
     formats = options_with(SESSION_FORMATS, session.format)
     with st.form(f"{FIX}_form_{client_id}", border=False):
-        st.number_input("Age", min_value=0, max_value=120, value=record.client.age, key=key("age"))
+        st.number_input("Age", min_value=MIN_AGE, max_value=MAX_AGE, value=record.client.age, key=key("age"))
         st.text_input("Pronouns", value=record.client.pronouns or "", max_chars=40, key=key("pronouns"))
         st.multiselect(
             "Problem areas",

@@ -131,6 +131,11 @@ def test_correct_a_field(data_dir):
     assert not at.exception
     state, record = saved_intake(data_dir)
     assert record.client.age == 39 and state.overrides == {"client.age": 39}
+    from clinical.record import ClientInfo
+
+    age = fix_widget(at, "number_input", "age")
+    limits = {m.__class__.__name__: m for m in ClientInfo.model_fields["age"].metadata}
+    assert (age.min, age.max) == (limits["Ge"].ge, limits["Le"].le)  # the form offers what the record accepts
 
 
 def test_corrections_form_follows_the_chat_and_saves_only_changes(data_dir):
