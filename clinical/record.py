@@ -14,7 +14,17 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument, renamed
-from clinical.vocabulary import MAX_AGE, MIN_AGE, SELF_HARM, SUICIDALITY, Frequency, SessionFormat
+from clinical.vocabulary import (
+    MAX_AGE,
+    MIN_AGE,
+    PLANNED_SESSIONS,
+    REVIEW_DAYS,
+    SELF_HARM,
+    SESSION_MINUTES,
+    SUICIDALITY,
+    Frequency,
+    SessionFormat,
+)
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -153,10 +163,16 @@ class SessionPlan(BaseModel):
     """Logistics of the treatment as reported."""
 
     frequency: Frequency | None = Field(default=None, description='e.g. "weekly", "twice weekly", "every other week".')
-    duration_minutes: int | None = Field(default=None, ge=5, le=480, description="Session length in minutes.")
+    duration_minutes: int | None = Field(
+        default=None, ge=SESSION_MINUTES[0], le=SESSION_MINUTES[1], description="Session length in minutes."
+    )
     start_date: date | None = Field(default=None, description="Planned first session (ISO date).")
-    sessions: int | None = Field(default=None, ge=1, le=1000, description="Number of sessions, if set.")
-    review_interval_days: int | None = Field(default=None, ge=1, le=730, description="Days between plan reviews.")
+    sessions: int | None = Field(
+        default=None, ge=PLANNED_SESSIONS[0], le=PLANNED_SESSIONS[1], description="Number of sessions, if set."
+    )
+    review_interval_days: int | None = Field(
+        default=None, ge=REVIEW_DAYS[0], le=REVIEW_DAYS[1], description="Days between plan reviews."
+    )
     format: SessionFormat | None = Field(default=None, description='"in person", "telehealth" or "hybrid", if said.')
 
 

@@ -43,3 +43,9 @@ URGENT_AREAS = frozenset({SUICIDALITY, SELF_HARM})
 
 #: Ages (years) the record accepts; an age read from notes outside them is taken for something else.
 MIN_AGE, MAX_AGE = 1, 110
+
+#: Session length in minutes, planned number of sessions and days between plan reviews that the intake record
+#: and the plan accept (lowest, highest); forms offer the same range by reading it from the models' fields.
+SESSION_MINUTES = (5, 480)
+PLANNED_SESSIONS = (1, 1000)
+REVIEW_DAYS = (1, 730)

@@ -8,9 +8,7 @@ from typing import Any
 import streamlit as st
 
 from services.intake import (
-    MAX_AGE,
     MAX_ANSWER_CHARS,
-    MIN_AGE,
     SECTION_ORDER,
     SECTIONS,
     SESSION_FORMATS,
@@ -20,7 +18,7 @@ from services.intake import (
     SuicidalIdeation,
     progress,
 )
-from ui.render import edited_rows, escape_md, options_with, plural, show_text
+from ui.render import edited_rows, escape_md, number_range, options_with, plural, show_text
 from ui.resources import curated_library, intake_service, llm_gap_filler, settings
 from ui.state import AUTODRAFT, active_client, choose_client
 
@@ -170,7 +168,7 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
     frequencies = options_with(SESSION_FREQUENCIES, session.frequency)
     formats = options_with(SESSION_FORMATS, session.format)
     with st.form(f"{FIX}_form_{client_id}", border=False):
-        st.number_input("Age", min_value=MIN_AGE, max_value=MAX_AGE, value=record.client.age, key=key("age"))
+        st.number_input("Age", **number_range(IntakeRecord, "client.age"), value=record.client.age, key=key("age"))
         st.text_input("Pronouns", value=record.client.pronouns or "", max_chars=40, key=key("pronouns"))
         st.multiselect(
             "Problem areas",
@@ -207,15 +205,22 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
         )
         st.number_input(
             "Minutes per session",
-            min_value=5,
-            max_value=480,
+            **number_range(IntakeRecord, "session.duration_minutes"),
             value=session.duration_minutes,
             key=key("duration_minutes"),
         )
         st.date_input("Start date", value=session.start_date, key=key("start_date"))
-        st.number_input("Number of sessions", min_value=1, max_value=1000, value=session.sessions, key=key("sessions"))
         st.number_input(
-            "Review every (days)", min_value=1, max_value=730, value=session.review_interval_days, key=key("review")
+            "Number of sessions",
+            **number_range(IntakeRecord, "session.sessions"),
+            value=session.sessions,
+            key=key("sessions"),
+        )
+        st.number_input(
+            "Review every (days)",
+            **number_range(IntakeRecord, "session.review_interval_days"),
+            value=session.review_interval_days,
+            key=key("review"),
         )
         st.selectbox(
             "Format",

@@ -30,7 +30,7 @@ from services.plans import (
     remove_goal,
     safety_step_title,
 )
-from ui.render import escape_md, options_with, plural, short, show_document
+from ui.render import escape_md, number_range, options_with, plural, short, show_document
 from ui.resources import curated_library, export_context, intake_service, plan_drafter, plan_service
 from ui.state import AUTODRAFT, PLAN_PIN, active_client, choose_client, note_plan_saved, pinned_plan_version
 
@@ -484,8 +484,7 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         )
         minutes = cols[1].number_input(
             "Minutes",
-            min_value=5,
-            max_value=480,
+            **number_range(TreatmentPlan, "session_plan.duration_minutes"),
             value=session.duration_minutes,
             key="plan_session_minutes",
             disabled=locked,
@@ -501,8 +500,7 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         start = cols[3].date_input("Start date", session.start_date, key="plan_session_start", disabled=locked)
         planned = cols[4].number_input(
             "Planned sessions",
-            min_value=1,
-            max_value=1000,
+            **number_range(TreatmentPlan, "session_plan.sessions"),
             value=session.sessions,
             key="plan_session_count",
             disabled=locked,
@@ -537,8 +535,7 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
         )
         interval = cols[1].number_input(
             "Review every (days)",
-            min_value=1,
-            max_value=730,
+            **number_range(TreatmentPlan, "progress_monitoring.review_interval_days"),
             value=monitoring.review_interval_days,
             key="plan_monitor_interval",
             disabled=locked,

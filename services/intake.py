@@ -34,7 +34,6 @@ from clinical.record import (
     SuicidalIdeation,
 )
 from clinical.replay import replay_intake
-from clinical.vocabulary import MAX_AGE, MIN_AGE
 from config import Settings
 from knowledge.models import Taxonomy
 from services import lazy_names
@@ -46,9 +45,7 @@ __getattr__ = lazy_names(_WITH_A_MODEL, globals())
 
 
 __all__ = [
-    "MAX_AGE",
     "MAX_ANSWER_CHARS",
-    "MIN_AGE",
     "SECTIONS",
     "SECTION_ORDER",
     "SESSION_FORMATS",

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from pydantic import BaseModel
 
 from services.library import Kind, Taxonomy, readable
 from services.plans import Bullets, Document, Fields, Heading, Item, Paragraph, Table
@@ -40,6 +41,21 @@ def options_with(vocabulary: tuple[str, ...], current: str | None) -> list[str]:
     if current and current not in options:
         options.append(current)
     return options
+
+
+def number_range(model: type[BaseModel], path: str) -> dict[str, int]:
+    """`min_value`/`max_value` for a number widget editing `path` ("session.sessions") of `model`, read from the
+    field's own limits so a form never offers what the model refuses."""
+    *parents, name = path.split(".")
+    for parent in parents:
+        model = model.model_fields[parent].annotation
+    limits = {}
+    for rule in model.model_fields[name].metadata:
+        if getattr(rule, "ge", None) is not None:
+            limits["min_value"] = rule.ge
+        if getattr(rule, "le", None) is not None:
+            limits["max_value"] = rule.le
+    return limits
 
 
 def short(text: str, limit: int = 70) -> str:
