@@ -12,8 +12,8 @@ from services.intake import IntakeService
 from services.plans import PlanService
 from storage.records import RecordStore
 from tests.builders import ANSWERS
-from tests.conftest import PROJECT_DIR
 from tests.fakes import ChatCompletionsServer
+from tests.pages.driver import open_app
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +33,7 @@ def client_with_plan(data_dir, library, library_index):
 
 
 def open_brainstorm(client_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-    if client_id:
-        at.session_state["active_client_id"] = client_id
-    at.switch_page("pages/brainstorm.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("brainstorm", client_id)
 
 
 def test_empty_state_then_grouped_results(data_dir):

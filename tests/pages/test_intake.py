@@ -11,19 +11,9 @@ from streamlit.testing.v1 import AppTest
 from config import get_settings
 from storage.records import RecordStore
 from tests.builders import ANSWERS
-from tests.conftest import PROJECT_DIR
+from tests.pages.driver import open_app
 
 pytestmark = pytest.mark.slow
-
-
-def open_app(**query) -> AppTest:
-    """The app on its default page (Intake), optionally with URL query parameters."""
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def say(at: AppTest, text: str) -> AppTest:

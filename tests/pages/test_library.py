@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from config import get_settings
 from knowledge.models import Kind
 from tests.conftest import PROJECT_DIR
+from tests.pages.driver import open_app
 
 pytestmark = pytest.mark.slow
 
@@ -21,10 +22,7 @@ def app(library_data_dir, monkeypatch) -> AppTest:
     monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(library_data_dir))
     get_settings.cache_clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/library.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("library")
 
 
 def plain(markdown: str) -> str:
@@ -115,10 +113,7 @@ def small_app(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.setenv("ANAMNESIS_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/library.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("library")
 
 
 def test_reference_documents_listed_searched_and_removed(small_app):

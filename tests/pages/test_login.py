@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from config import get_settings
 from storage.records import RecordStore
-from tests.conftest import PROJECT_DIR
+from tests.pages.driver import open_app
 from ui import auth
 
 pytestmark = pytest.mark.slow
@@ -17,28 +16,19 @@ pytestmark = pytest.mark.slow
 def login_required(data_dir, monkeypatch):
     monkeypatch.setenv("ANAMNESIS_REQUIRE_LOGIN", "true")
     get_settings.cache_clear()
-    return RecordStore(get_settings().data_dir / "anamnesis.db")
-
-
-def run_app(**query) -> AppTest:
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return RecordStore(get_settings().database_path)
 
 
 def test_missing_auth_configuration_is_explained(login_required):
     """Login required but no [auth] in secrets.toml: a clear message naming the fix, and nothing else."""
-    at = run_app()
+    at = open_app()
     assert "[auth] section" in at.error[0].value and not at.chat_input
 
 
 def test_nothing_before_sign_in(login_required, monkeypatch):
     """With sign-in required and nobody signed in, the page shows only the sign-in button."""
     monkeypatch.setattr(auth, "signed_in_user", lambda: None)
-    at = run_app()
+    at = open_app()
     assert at.button(key="auth_login").label == "Sign in"
     assert not at.chat_input and "Sign in to see your clients." in at.markdown[0].value
 
@@ -47,14 +37,14 @@ def test_each_clinician_sees_only_their_clients(login_required, monkeypatch):
     """Each signed-in clinician lists and opens only their own clients."""
     store = login_required
     monkeypatch.setattr(auth, "signed_in_user", lambda: "a@clinic.example")
-    at = run_app()
+    at = open_app()
     assert any("Signed in as a@clinic" in c.value.replace("\\", "") for c in at.sidebar.caption)
     at.chat_input(key="intake_alias_input").set_value("A.A.").run()
     mine = store.find_client("A.A.", owner="a@clinic.example")
     assert mine is not None and store.find_client("A.A.") is None
 
     monkeypatch.setattr(auth, "signed_in_user", lambda: "b@clinic.example")
-    at = run_app(client=mine.id)  # even with the other clinician's client id in the URL
+    at = open_app(client=mine.id)  # even with the other clinician's client id in the URL
     assert "Which client is this intake for?" in at.markdown[0].value
     assert not [b for b in at.button if b.key and b.key.startswith("intake_resume_")]
     at.chat_input(key="intake_alias_input").set_value("A.A.").run()  # the same alias is a different client

@@ -12,7 +12,7 @@ from clinical.intake_engine import IntakeContext
 from services.intake import IntakeService
 from services.plans import PlanService
 from tests.builders import ANSWERS
-from tests.conftest import PROJECT_DIR
+from tests.pages.driver import open_app
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +30,7 @@ def intake_done(store, library, library_index) -> str:
 
 def open_plan(client_id: str | None) -> AppTest:
     """The app switched to the Plan page with a client chosen (as the intake's hand-off does)."""
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-    if client_id:
-        at.session_state["active_client_id"] = client_id
-    at.switch_page("pages/plan.py").run()
-    assert not at.exception, at.exception
-    return at
+    return open_app("plan", client_id)
 
 
 def click(at: AppTest, key: str) -> AppTest:
@@ -329,9 +324,7 @@ def test_hostile_text_renders_literally(intake_done, store):
 
 def test_intake_draft_command_leads_to_the_plan(intake_done, store):
     """Typing 'draft' in the intake chat switches to the Plan page and drafts straight away."""
-    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=60)
-    at.query_params["client"] = intake_done
-    at.run()
+    at = open_app(client=intake_done)
     at.chat_input(key="intake_chat_input").set_value("draft").run()
     assert not at.exception, at.exception
     history, plan = plans(store, intake_done)
