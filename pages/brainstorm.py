@@ -6,7 +6,7 @@ import streamlit as st
 
 from services.library import BrainstormFailed, Hit, Kind, LLMConfigError, ask_model, concern_from_record, suggest
 from services.plans import StoreError, add_entry
-from ui.render import KIND_LABELS, escape_md, hit_card, short, show_text
+from ui.render import escape_md, hit_card, search_filters, short, show_text
 from ui.resources import chat_model, intake_service, library_index, plan_service
 from ui.resources import settings as app_settings
 from ui.state import active_client, note_plan_saved
@@ -125,31 +125,8 @@ concern = st.text_area(
     placeholder="In your own words, e.g. “intellectualizes and keeps me at a distance; lonely since the divorce”",
     persist_state="session",  # still there after a visit to another page
 )
-cols = st.columns([2, 3, 3])
-kinds = cols[0].multiselect(
-    "Kind",
-    [Kind.GOAL, Kind.OBJECTIVE, Kind.INTERVENTION, Kind.REFERENCE],
-    key="brainstorm_kinds",
-    persist_state="session",
-    format_func=lambda k: KIND_LABELS[Kind(k)],
-    placeholder="All kinds",
-)
-modalities = cols[1].multiselect(
-    "Modality",
-    [t.id for t in taxonomy.modalities],
-    key="brainstorm_modalities",
-    persist_state="session",
-    format_func=taxonomy.modality_label,
-    placeholder="All modalities",
-)
-areas = cols[2].multiselect(
-    "Problem area",
-    [t.id for t in taxonomy.problem_areas],
-    key="brainstorm_areas",
-    persist_state="session",
-    format_func=taxonomy.area_label,
-    placeholder="All problem areas",
-)
+# Kept for the session, so the filters are still there after a visit to another page.
+kinds, modalities, areas = search_filters(st.columns([2, 3, 3]), "brainstorm", taxonomy, persist_state="session")
 
 goal_id = None
 if client is None:

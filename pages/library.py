@@ -5,7 +5,7 @@ from collections import Counter
 import streamlit as st
 
 from services.library import MAX_FILE_BYTES, SUPPORTED_TYPES, Kind, delete_document, ingest, list_documents
-from ui.render import KIND_LABELS, escape_md, hit_card, plural
+from ui.render import KIND_LABELS, escape_md, hit_card, plural, search_filters
 from ui.resources import library_index, settings
 
 INGEST_REPORT = "library_ingest_report"
@@ -28,24 +28,7 @@ query = st.text_input(
     icon=":material/search:",
 )
 kind_col, modality_col, area_col, k_col = st.columns([2, 3, 3, 1])
-kinds = kind_col.multiselect(
-    "Kind", list(Kind), key="library_kinds", format_func=lambda k: KIND_LABELS[Kind(k)], placeholder="All kinds"
-)
-modalities = modality_col.multiselect(
-    "Modality",
-    [t.id for t in taxonomy.modalities],
-    key="library_modalities",
-    format_func=taxonomy.modality_label,
-    placeholder="All modalities",
-    help="Shows entries of the chosen modalities plus modality-neutral ones.",
-)
-areas = area_col.multiselect(
-    "Problem area",
-    [t.id for t in taxonomy.problem_areas],
-    key="library_areas",
-    format_func=taxonomy.area_label,
-    placeholder="All problem areas",
-)
+kinds, modalities, areas = search_filters((kind_col, modality_col, area_col), "library", taxonomy)
 k = k_col.number_input("Results", min_value=1, max_value=50, value=settings().search_k, key="library_k")
 
 if query.strip():

@@ -58,6 +58,37 @@ def number_range(model: type[BaseModel], path: str) -> dict[str, int]:
     return limits
 
 
+def search_filters(columns, prefix: str, taxonomy: Taxonomy, **widget) -> tuple[list[str], list[str], list[str]]:
+    """The kind, modality and problem-area pickers a search offers, one per column, keyed `<prefix>_kinds`,
+    `<prefix>_modalities` and `<prefix>_areas`; `widget` adds options to all three (such as `persist_state`)."""
+    kinds = columns[0].multiselect(
+        "Kind",
+        list(Kind),
+        key=f"{prefix}_kinds",
+        format_func=lambda k: KIND_LABELS[Kind(k)],
+        placeholder="All kinds",
+        **widget,
+    )
+    modalities = columns[1].multiselect(
+        "Modality",
+        [t.id for t in taxonomy.modalities],
+        key=f"{prefix}_modalities",
+        format_func=taxonomy.modality_label,
+        placeholder="All modalities",
+        help="Shows entries of the chosen modalities plus modality-neutral ones.",
+        **widget,
+    )
+    areas = columns[2].multiselect(
+        "Problem area",
+        [t.id for t in taxonomy.problem_areas],
+        key=f"{prefix}_areas",
+        format_func=taxonomy.area_label,
+        placeholder="All problem areas",
+        **widget,
+    )
+    return kinds, modalities, areas
+
+
 def short(text: str, limit: int = 70) -> str:
     """`text` on one line, cut at a word boundary to at most `limit` characters (with … when cut)."""
     flat = " ".join(text.split())
