@@ -43,7 +43,8 @@ class ChatCompletionsServer:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() otherwise waits up to half a second, in every test that uses a server.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     def reply(self, body: dict) -> dict:
         """The completion for one request."""
