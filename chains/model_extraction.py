@@ -18,8 +18,8 @@ from clinical.record import (
     ClientInfo,
     IntakeRecord,
     Measure,
+    ReportedLogistics,
     SectionId,
-    SessionPlan,
 )
 from knowledge.models import Taxonomy
 
@@ -34,7 +34,7 @@ LLMMeasure = derived(
 )
 #: Dates as the model writes them (checked when read): a malformed one costs that date, not the whole answer.
 LLMSession = derived(
-    SessionPlan,
+    ReportedLogistics,
     "LLMSession",
     "Logistics the model read; leave unknown fields empty.",
     ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format"),
@@ -81,7 +81,8 @@ def checked(facts: LLMIntakeFacts, record: IntakeRecord, taxonomy: Taxonomy) -> 
         measures += [m.model_dump() for m in found]
     # Each value is kept only if the domain model accepts it (its types and limits), one field at a time.
     session = {
-        name: value if fits(SessionPlan, name, value) else None for name, value in facts.session.model_dump().items()
+        name: value if fits(ReportedLogistics, name, value) else None
+        for name, value in facts.session.model_dump().items()
     }
     return {
         "client": {

@@ -17,7 +17,7 @@ from pydantic import Field
 from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument
 from clinical.extraction.areas import AreaScorer, rank_problem_areas
 from clinical.extraction.client import extract_client, extract_client_words
-from clinical.extraction.logistics import extract_session_plan, missing_logistics
+from clinical.extraction.logistics import extract_logistics, missing_logistics
 from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
 from clinical.extraction.terms import extract_orientation
@@ -26,9 +26,9 @@ from clinical.record import (
     ClientInfo,
     IntakeRecord,
     Measure,
+    ReportedLogistics,
     RiskAssessment,
     SectionId,
-    SessionPlan,
     SuicidalIdeation,
 )
 from knowledge.models import Taxonomy
@@ -251,7 +251,7 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
         risk=risk,
         measures=extract_measures(everything).measures,
         orientation=extract_orientation(text[SectionId.ORIENTATION], context.taxonomy),
-        session=extract_session_plan(text[SectionId.LOGISTICS], state.reference_date),
+        session=extract_logistics(text[SectionId.LOGISTICS], state.reference_date),
         client_words=extract_client_words(text[SectionId.CLIENT_GOALS]),
     )
     if state.llm_facts:
@@ -271,7 +271,7 @@ def _facts_update(record: IntakeRecord, facts: dict) -> dict:
         "problem_areas": facts.get("problem_areas", []),
         "orientation": facts.get("orientation", []),
         "measures": [Measure(**m) for m in facts.get("measures", [])],
-        "session": SessionPlan(**facts.get("session", {})),
+        "session": ReportedLogistics(**facts.get("session", {})),
         "client_words": facts.get("client_words", []),
     }
 
@@ -504,7 +504,7 @@ def recorded(before: IntakeRecord, after: IntakeRecord, taxonomy: Taxonomy, sect
     return line
 
 
-def session_phrase(session: SessionPlan) -> str:
+def session_phrase(session: ReportedLogistics) -> str:
     """'weekly, 50 minutes, from 2026-12-07, 20 sessions, review every 90 days, in person' (what is known)."""
     return (
         ", ".join(

@@ -159,7 +159,7 @@ SESSION_FREQUENCIES: tuple[str, ...] = tuple(Frequency)
 SESSION_FORMATS: tuple[str, ...] = tuple(SessionFormat)
 
 
-class SessionPlan(BaseModel):
+class ReportedLogistics(BaseModel):
     """Logistics of the treatment as reported."""
 
     frequency: Frequency | None = Field(default=None, description='e.g. "weekly", "twice weekly", "every other week".')
@@ -200,7 +200,7 @@ class IntakeRecord(StoredDocument):
     risk: RiskAssessment = Field(default_factory=RiskAssessment)
     measures: list[Measure] = Field(default_factory=list)
     orientation: list[str] = Field(default_factory=list, description="Modality ids chosen for the work.")
-    session: SessionPlan = Field(default_factory=SessionPlan)
+    session: ReportedLogistics = Field(default_factory=ReportedLogistics)
     client_words: list[str] = Field(default_factory=list, description="The client's own words, quoted.")
     updated_at: datetime | None = None
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from clinical.extraction.dates import NUMBER_WORDS, parse_dates
 from clinical.extraction.negation import clauses
-from clinical.record import SessionPlan
+from clinical.record import ReportedLogistics
 from clinical.vocabulary import Frequency, SessionFormat
 
 _FREQUENCIES = (
@@ -48,9 +48,9 @@ _NAMED_INTERVALS = (
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30}
 
 
-def extract_session_plan(text: str, today: date) -> SessionPlan:
+def extract_logistics(text: str, today: date) -> ReportedLogistics:
     """Frequency, length, start date, number of sessions, review interval and format, as written."""
-    plan = SessionPlan()
+    plan = ReportedLogistics()
     # Logistics are often one run-on line ("weekly, start 12/1, review every 90 days"): split on commas too.
     parts = [p.strip() for c in clauses(text) for p in re.split(r",|\band\b", c) if p.strip()]
     review_clauses = [p for p in parts if _REVIEW.search(p)]
@@ -107,7 +107,7 @@ def extract_session_plan(text: str, today: date) -> SessionPlan:
     return plan
 
 
-def missing_logistics(plan: SessionPlan) -> list[str]:
+def missing_logistics(plan: ReportedLogistics) -> list[str]:
     """What a complete plan still needs to know, in the clinician's words."""
     missing = []
     if not plan.frequency:

@@ -13,7 +13,7 @@ from clinical.intake_engine import IntakeContext
 from clinical.plan import (
     TreatmentPlan,
 )
-from clinical.record import ClientInfo, IntakeRecord, Measure, RiskAssessment, SessionPlan
+from clinical.record import ClientInfo, IntakeRecord, Measure, ReportedLogistics, RiskAssessment
 from clinical.replay import replay_intake
 from tests.builders import CASES, load_case
 
@@ -128,7 +128,7 @@ def test_unassessed_risk_gets_no_safety_plan(library_index, library):
         client=ClientInfo(alias="Q"),
         sections={"presenting_problem": "Panic attacks on the bus."},
         problem_areas=["panic", "anxiety"],
-        session=SessionPlan(frequency="weekly"),
+        session=ReportedLogistics(frequency="weekly"),
     )
     plan = draft_plan(record, library_index, library, today=TODAY).plan
     assert plan.safety_plan is None and not plan.risk_reported

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from clinical.extraction.areas import rank_problem_areas
 from clinical.extraction.client import extract_client, extract_client_words
 from clinical.extraction.dates import parse_dates
-from clinical.extraction.logistics import extract_session_plan
+from clinical.extraction.logistics import extract_logistics
 from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
 from clinical.extraction.terms import extract_orientation
@@ -300,7 +300,7 @@ class TestLogistics:
     )
     def test_table(self, text, expected):
         """Frequency, length, start, count, review interval and format from common phrasings."""
-        plan = extract_session_plan(text, TODAY).model_dump(exclude_defaults=True)
+        plan = extract_logistics(text, TODAY).model_dump(exclude_defaults=True)
         assert plan == expected
 
     @pytest.mark.parametrize(
@@ -323,11 +323,11 @@ class TestLogistics:
     )
     def test_mixed_schedules_and_review_points(self, text, expected):
         """The first frequency written is the main one; a review point in sessions is not the course length."""
-        assert extract_session_plan(text, TODAY).model_dump(exclude_defaults=True) == expected
+        assert extract_logistics(text, TODAY).model_dump(exclude_defaults=True) == expected
 
     def test_review_frequency_is_not_session_frequency(self):
         """'monthly review' does not make monthly sessions."""
-        plan = extract_session_plan("weekly sessions, review monthly", TODAY)
+        plan = extract_logistics("weekly sessions, review monthly", TODAY)
         assert plan.frequency == "weekly" and plan.review_interval_days == 30
 
     @pytest.mark.parametrize(
@@ -355,7 +355,7 @@ class TestLogistics:
     @settings(max_examples=200, deadline=None)
     def test_any_text_is_safe(self, text):
         """Arbitrary text never raises and yields only valid values."""
-        plan = extract_session_plan(text, TODAY)
+        plan = extract_logistics(text, TODAY)
         assert plan.duration_minutes is None or 5 <= plan.duration_minutes <= 480
         assert plan.review_interval_days is None or 1 <= plan.review_interval_days <= 730
 
