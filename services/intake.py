@@ -120,6 +120,10 @@ class IntakeService:
     def state(self, client_id: str) -> IntakeState | None:
         """The saved intake state, or None if the intake has not started."""
         self._client(client_id)
+        return self._stored_state(client_id)
+
+    def _stored_state(self, client_id: str) -> IntakeState | None:
+        """`state` for callers that have already checked the client is this clinician's."""
         saved = self.store.intake(client_id, self.owner)
         return IntakeState.from_stored(saved[0]) if saved else None
 
@@ -139,7 +143,7 @@ class IntakeService:
     def begin(self, client_id: str) -> list[Turn]:
         """Make sure the intake has started and no stored message is left unanswered; return the conversation."""
         client = self._client(client_id)
-        state = self.state(client_id)
+        state = self._stored_state(client_id)
         if state is None:
             state, greeting = start(client.alias)
             self._save(client_id, state, greeting.text)
@@ -153,10 +157,10 @@ class IntakeService:
     def send(self, client_id: str, message: str) -> Reply:
         """Store the clinician's message, run the engine, store the reply with the new state."""
         self._client(client_id)
-        state = self.state(client_id)
+        state = self._stored_state(client_id)
         if state is None:
             self.begin(client_id)
-            state = self.state(client_id)
+            state = self._stored_state(client_id)
         self.store.add_turn(client_id, "user", message, state.section.value if state.section else None, self.owner)
         new_state, reply = step(state, message, self.context)
         self._save(client_id, new_state, reply.text, reply.record)

@@ -120,6 +120,10 @@ class PlanService:
     def load(self, client_id: str, version: int | None = None) -> TreatmentPlan | None:
         """A version of the plan (the latest by default), or None if there is none."""
         self._check(client_id)
+        return self._stored(client_id, version)
+
+    def _stored(self, client_id: str, version: int | None) -> TreatmentPlan | None:
+        """`load` for callers that have already checked the client is this clinician's."""
         stored = self.store.plan_json(client_id, version, self.owner)
         return TreatmentPlan.from_stored(stored) if stored else None
 
@@ -153,7 +157,7 @@ class PlanService:
         """
         self._check(client_id)
         plan = validated(plan)
-        base = self.load(client_id, plan.version)
+        base = self._stored(client_id, plan.version)
         if base is None:
             raise StoreError("There is no saved plan to edit; draft one first.")
         if base.status == "final":
@@ -165,7 +169,7 @@ class PlanService:
     def revise(self, client_id: str, version: int) -> TreatmentPlan:
         """Start a new draft from a final version; the signature does not carry over."""
         self._check(client_id)
-        base = self.load(client_id, version)
+        base = self._stored(client_id, version)
         if base is None:
             raise StoreError("There is no saved plan to revise.")
         draft = base.model_copy(update={"status": "draft", "signature": None})
@@ -183,7 +187,7 @@ class PlanService:
         unfinished = blockers(plan, self.library_ids)
         if unfinished:
             raise PlanUnfinished(unfinished)
-        base = self.load(client_id, plan.version)
+        base = self._stored(client_id, plan.version)
         if base is not None and base.status == "final":
             raise PlanLocked("This version is already final.")
         final = plan.model_copy(update={"status": "final", "signature": signature})
@@ -199,7 +203,8 @@ class PlanService:
 
     def diff(self, client_id: str, older: int, newer: int) -> list[Change]:
         """What changed between two versions, sentence by sentence, grouped by the part of the plan it is in."""
-        a, b = self.load(client_id, older), self.load(client_id, newer)
+        self._check(client_id)
+        a, b = self._stored(client_id, older), self._stored(client_id, newer)
         if a is None or b is None:
             raise StoreError("Pick two saved versions to compare.")
         return changes(a, b)
