@@ -198,7 +198,8 @@ def prompt_values(inputs: DraftInputs, entries: list[Entry], redacting: bool) ->
         client.append(record.client.pronouns)
     risk = record.risk
     if risk.flagged:
-        risk_text = "yes; the safety plan is written from the intake by the app, not by you"
+        kinds = ", ".join(kind.label for kind in risk.reported_kinds)
+        risk_text = f"yes ({kinds}); the safety plan is written from the intake by the app, not by you"
     else:
         risk_text = "assessed, none reported" if risk.assessed else "not assessed"
     sessions = [
@@ -479,7 +480,7 @@ class DraftCheck:
         if not goals:
             raise LLMDraftRejected("none of its goals could be used")
         urgent = URGENT_AREAS & set(self.areas)
-        if self.record.risk.flagged and urgent and not any(g.problem_area in URGENT_AREAS for g in goals):
+        if self.record.risk.calls_for_safety_plan and urgent and not any(g.problem_area in URGENT_AREAS for g in goals):
             raise LLMDraftRejected("it had no goal for the risk reported at intake")
 
         interventions: list[Intervention] = []
@@ -501,7 +502,7 @@ class DraftCheck:
                 text = draft.formulation.replace("[CLIENT]", self.record.client.alias).strip()
                 formulation = self.fill(text, self.generic_values())
 
-        risk = self.record.risk.flagged
+        risk = self.record.risk.calls_for_safety_plan
         # Built field by field so that nothing outside goals, interventions and formulation comes from the model.
         plan = TreatmentPlan(
             client=self.record.client,

@@ -24,6 +24,7 @@ from clinical.plan import (
     TreatmentPlan,
 )
 from clinical.record import IntakeRecord, Measure, SectionId
+from clinical.risk import RiskKind
 from knowledge.index import LibraryIndex
 from knowledge.loader import Library
 from knowledge.models import Entry, Kind
@@ -89,7 +90,7 @@ class OfflineComposer:
         used: set[str] = set()
         goal_limit = 2 if len(inputs.areas) >= 4 else 3
 
-        for area in inputs.areas[: max(goal_limit, 1) + (1 if record.risk.flagged else 0)]:
+        for area in inputs.areas[: max(goal_limit, 1) + (1 if record.risk.urgent_areas else 0)]:
             candidates = inputs.candidates.get(area, {})
             goal_entries = [e for e in candidates.get(Kind.GOAL, []) if e.id not in used]
             if not goal_entries:
@@ -139,8 +140,8 @@ class OfflineComposer:
                 start_date=session.start_date,
                 sessions=session.sessions,
             ),
-            risk_reported=record.risk.flagged,
-            safety_plan=safety_plan(record) if record.risk.flagged else None,
+            risk_reported=record.risk.calls_for_safety_plan,
+            safety_plan=safety_plan(record) if record.risk.calls_for_safety_plan else None,
             progress_monitoring=ProgressMonitoring(
                 measures=[m.name for m in record.measures],
                 review_interval_days=interval,
@@ -189,7 +190,7 @@ class OfflineComposer:
                 break
             if all(entry.category != c.category for c in chosen):
                 chosen.append(entry)
-        if record.risk.flagged and goal_entry.problem_areas[0] in ("suicidality", "self-harm"):
+        if record.risk.calls_for_safety_plan and goal_entry.problem_areas[0] in ("suicidality", "self-harm"):
             crisis = [e for e in candidates if e.category and e.category.value == "crisis-safety" and e.id not in used]
             chosen = crisis[:1] + chosen[:2] if crisis else chosen
         result = []
@@ -349,7 +350,7 @@ def discharge_criteria(goals: list[Goal], record: IntakeRecord) -> list[str]:
                 criteria.append(f"{objective.measure} at or below {objective.target} at two consecutive reviews.")
     criteria = list(dict.fromkeys(criteria))
     criteria.append("Objectives met or revised by agreement, with the client reporting progress on their own goals.")
-    if record.risk.flagged:
+    if RiskKind.SUICIDE in record.risk.reported_kinds:
         criteria.append("No suicidal intent or plan for at least 8 weeks, with the safety plan reviewed and current.")
     criteria.append("A relapse-prevention plan is written and reviewed with the client before ending.")
     return criteria

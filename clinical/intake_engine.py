@@ -27,10 +27,9 @@ from clinical.record import (
     IntakeRecord,
     Measure,
     ReportedLogistics,
-    RiskAssessment,
     SectionId,
-    SuicidalIdeation,
 )
+from clinical.risk import RiskAssessment, SuicidalIdeation
 from knowledge.models import Taxonomy
 
 #: Longest message taken as an answer; anything beyond is kept in the conversation but not extracted.

@@ -14,14 +14,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument, renamed
+from clinical.risk import PLAN_ELEMENTS, RiskAssessment, RiskKind
 from clinical.vocabulary import (
     MAX_AGE,
     MIN_AGE,
     PLANNED_SESSIONS,
     REVIEW_DAYS,
-    SELF_HARM,
     SESSION_MINUTES,
-    SUICIDALITY,
     Frequency,
     SessionFormat,
 )
@@ -99,61 +98,6 @@ class Measure(BaseModel):
         return f"{self.score:g}"
 
 
-class SuicidalIdeation(StrEnum):
-    """What was reported about suicidal ideation."""
-
-    DENIED = "denied"
-    PASSIVE = "passive"
-    ACTIVE = "active"
-    PRESENT = "present"  # reported, but not specified as passive or active
-
-
-class RiskAssessment(BaseModel):
-    """Risk as reported by the clinician. `None` everywhere means not assessed."""
-
-    suicidal_ideation: SuicidalIdeation | None = Field(default=None, description="None = not assessed.")
-    suicide_plan: bool | None = Field(default=None, description="A suicide plan: True reported, False denied.")
-    intent: bool | None = Field(default=None, description="Intent to act: True reported, False denied.")
-    means_access: bool | None = Field(default=None, description="Access to lethal means: True/False as reported.")
-    means: list[str] = Field(default_factory=list, description="Means mentioned (firearm, medications…).")
-    recency: str | None = Field(default=None, description="When ideation or self-harm last occurred, as said.")
-    self_harm: bool | None = Field(default=None, description="Self-harm: True reported, False denied.")
-    self_harm_recency: str | None = Field(default=None, description="When self-harm last occurred, as said.")
-    homicidal_ideation: bool | None = Field(default=None, description="Thoughts of harming others.")
-    protective_factors: list[str] = Field(default_factory=list, description="Protective factors as listed.")
-    prior_attempts: bool | None = Field(default=None, description="Past suicide attempts: True/False as reported.")
-
-    @property
-    def urgent_areas(self) -> list[str]:
-        """The problem areas this report makes urgent: suicidality (ideation not denied, a plan or intent), then
-        self-harm. The one rule drafting, ranking and the intake's follow-ups share."""
-        areas = []
-        if self.suicidal_ideation not in (None, SuicidalIdeation.DENIED) or self.suicide_plan or self.intent:
-            areas.append(SUICIDALITY)
-        if self.self_harm:
-            areas.append(SELF_HARM)
-        return areas
-
-    @property
-    def flagged(self) -> bool:
-        """Whether anything reported calls for a safety plan."""
-        return bool(self.urgent_areas or self.homicidal_ideation)
-
-    @property
-    def assessed(self) -> bool:
-        """Whether anything at all was reported about risk (present or denied)."""
-        return any(
-            value is not None
-            for value in (
-                self.suicidal_ideation,
-                self.suicide_plan,
-                self.intent,
-                self.self_harm,
-                self.homicidal_ideation,
-            )
-        )
-
-
 #: Session frequencies as the intake records them, most frequent first, and the formats of delivery (as words).
 SESSION_FREQUENCIES: tuple[str, ...] = tuple(Frequency)
 SESSION_FORMATS: tuple[str, ...] = tuple(SessionFormat)
@@ -210,8 +154,11 @@ class IntakeRecord(StoredDocument):
         return scrub(data)
 
     def export(self) -> dict:
-        """The record as JSON-ready data, with `risk.flagged` and `risk.assessed` spelled out."""
+        """The record as JSON-ready data, with `risk.flagged`, `risk.assessed`, each kind's status and the plan
+        elements the reported kinds require spelled out."""
         data = self.model_dump(mode="json")
         data["risk"]["flagged"] = self.risk.flagged
         data["risk"]["assessed"] = self.risk.assessed
+        data["risk"]["status"] = {kind.value: self.risk.status(kind).value for kind in RiskKind}
+        data["risk"]["requires"] = {kind.value: PLAN_ELEMENTS[kind].model_dump() for kind in self.risk.reported_kinds}
         return data

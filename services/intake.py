@@ -31,9 +31,9 @@ from clinical.record import (
     SESSION_FORMATS,
     SESSION_FREQUENCIES,
     IntakeRecord,
-    SuicidalIdeation,
 )
 from clinical.replay import replay_intake
+from clinical.risk import RiskKind, RiskStatus, SuicidalIdeation
 from config import Settings
 from knowledge.models import Taxonomy
 from services import lazy_names
@@ -54,6 +54,8 @@ __all__ = [
     "IntakeContext",
     "IntakeRecord",
     "IntakeService",
+    "RiskKind",
+    "RiskStatus",
     "StoreError",
     "SuicidalIdeation",
     "clean_alias",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from clinical.extraction.terms import area_patterns, vocabulary_hits
-from clinical.record import RiskAssessment
+from clinical.risk import RiskAssessment
 from knowledge.models import Taxonomy
 
 AreaScorer = Callable[[str], dict[str, float]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from clinical.extraction.context import clauses
 from clinical.extraction.dates import NUMBER_WORDS, parse_dates
-from clinical.extraction.negation import clauses
 from clinical.record import ReportedLogistics
 from clinical.vocabulary import Frequency, SessionFormat
 

@@ -1,12 +1,15 @@
-"""Risk as reported: suicidal ideation, plan, intent, means, self-harm, harm to others, recency, protective
-factors — with negation and history-versus-now respected."""
+"""Risk as reported: suicidal ideation (including indirect wording), plan, intent, the client's own means,
+self-harm, harm to others, recency, protective factors — and, from `hazards`, danger from others, psychosis-related
+and medical risk. Negation, history, hypotheticals, other people's experience and figures of speech are read by
+one mechanism (`context.assertion`); every kind keeps the intake's own words as evidence."""
 
 from __future__ import annotations
 
 import re
 
-from clinical.extraction.negation import clauses, is_negated, mention_negated
-from clinical.record import RiskAssessment, SuicidalIdeation
+from clinical.extraction.context import assertion, clauses, is_negated, mention_negated
+from clinical.extraction.hazards import EVIDENCE_CHARS, extract_hazards, weapon_held_by_other
+from clinical.risk import RiskAssessment, RiskKind, SuicidalIdeation
 
 _SELF = r"(?:her|him|them|my|your|our)sel(?:f|ves)|themself|oneself"
 _SI = re.compile(
@@ -15,23 +18,25 @@ _SI = re.compile(
     r"|\bbetter\s+off\s+(?:dead|without\s+(?:me|her|him|them))|\bdeath\s+wish|(?:not|never|didn'?t|did\s+not|wouldn'?t|won'?t)\s+(?:to\s+)?wake\s+up"
     rf"|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)\s+(?:own\s+)?life|\btake\s+(?:her|his|their|my)\s+own\s+life"
     r"|\bending\s+it\s+all|\b(?:easier|better)\s+if\s+(?:I|she|he|they)\s+(?:were|was)\s+(?:dead|gone|not\s+(?:here|around|alive))"
-    r"|\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+want\s+to\s+(?:be\s+alive|live|exist)\b",
+    r"|\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+want\s+to\s+(?:be\s+alive|live|exist|be\s+here(?:\s+any\s*more)?)\b"
+    r"|\bno\s+(?:point|reason)\s+(?:in\s+)?(?:going\s+on|living|carrying\s+on|being\s+(?:here|alive)|to\s+(?:live|go\s+on))"
+    r"|\b(?:not|never)\s+(?:to\s+)?wak(?:e|ing)\s+up|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
+    r"|\bwouldn'?t\s+mind\s+if\s+(?:a\s+(?:bus|car|lorry|truck)|something)\s+(?:hit|happened)|\btired\s+of\s+(?:living|life|being\s+alive)"
+    r"|\blife\s+(?:is\s+|isn'?t\s+|is\s+not\s+|not\s+)?(?:not\s+)?worth\s+living|\bcan'?t\s+go\s+on\b|\b(?:wish(?:es|ed)?|want(?:s|ed)?)\s+"
+    r"(?:it\s+)?(?:all\s+)?to\s+(?:end|be\s+over)|\bdisappear\s+(?:forever|for\s+good|permanently)|\bsuicidal\s+(?:thoughts|ideation|feelings)",
     re.I,
 )
 _SI_FAMILY = re.compile(
     r"\b(?:died|death|lost\s+\w+)\s+(?:by|to)\s+suicide|\bcommitted\s+suicide|\bcompleted\s+suicide", re.I
 )
 _PASSIVE = re.compile(
-    r"\bpassive\b|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+mind\s+(?:dying|not)", re.I
+    r"\bpassive\b|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+(?:mind|care)|no\s+(?:point|reason)|"
+    r"tired\s+of|worth\s+living|can'?t\s+go\s+on|to\s+(?:end|be\s+over)|disappear|be\s+here|be\s+alive|wanting\s+to\s+die"
+    r"|wants?\s+to\s+die|want(?:ed)?\s+to\s+be\s+dead",
+    re.I,
 )
 _ACTIVE = re.compile(
     rf"\bactive\b|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)|\btake\s+(?:her|his|their|my)", re.I
-)
-_HISTORICAL = re.compile(
-    r"\b(?:history\s+of|hx\s+of|h/o|previously|years\s+ago|as\s+a\s+(?:teen|teenager|child|student|kid)|"
-    r"in\s+(?:high\s+school|college)|in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
-    r"past\s+history|in\s+(?:19|20)\d\d)\b",
-    re.I,
 )
 _PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
 _NOT_A_SUICIDE_PLAN = re.compile(r"\b(?:safety|treatment|crisis|care|discharge|session)\s+plans?\b", re.I)
@@ -50,7 +55,7 @@ _MEANS = re.compile(
 _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
 _SELF_HARM = re.compile(
     rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their)\s+(?:arms?|legs?|thighs?|wrists?|skin))"
-    rf"|\bcutting\b(?!\s+(?:back|down|out|off|class|school|ties|corners))|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
+    rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
     re.I,
 )
 _HI = re.compile(
@@ -76,6 +81,8 @@ _RECENCY = re.compile(
     r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
     re.I,
 )
+_VOICES = re.compile(r"\bvoices?\b|\bcommand\s+hallucinations?", re.I)
+_WEAPON_WORD = re.compile(r"firearms?|guns?|rifles?|pistols?|handguns?|weapons?|knife|knives", re.I)
 _PROTECTIVE = re.compile(
     r"\b(?:protective\s+factors?|reasons?\s+for\s+living)\b\s*(?:include|includes|are|is|:|-|–)?\s*(.+)", re.I
 )
@@ -93,12 +100,21 @@ def _combine(values: list[bool]) -> bool | None:
     return False if values else None
 
 
+def _denial_counts(clause: str, in_risk_section: bool) -> bool:
+    """A denial counts in the risk section, or where the sentence itself is a risk screen ("Risk: denies SI")."""
+    return in_risk_section or bool(_RISK_SCREEN.search(clause))
+
+
+_RISK_SCREEN = re.compile(r"^\s*(?:risk(?:\s+assessment)?|safety|SI/HI|C-?SSRS)\s*[:\-–]", re.I)
+
+
 def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
     """Risk as reported in the intake; plan/intent/means only from risk talk, never from "treatment plan".
 
     A report of risk counts wherever it is written (the safer reading). A denial counts only in the risk
-    section: elsewhere "denies SI" may be pasted history, another person's, or text that tries to steer the
-    record, and a wrong "denied" is worse than "not assessed", which makes the intake ask about risk again.
+    section (or a sentence that is itself a risk screen): elsewhere "denies SI" may be pasted history, another
+    person's, or text that tries to steer the record, and a wrong "denied" is worse than "not assessed", which
+    makes the intake ask about risk again. Past risk goes to `history`, never to "now".
     """
     ideation: list[SuicidalIdeation] = []
     plan: list[bool] = []
@@ -110,29 +126,49 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
     attempts: list[bool] = []
     recency = self_harm_recency = None
     protective: list[str] = []
+    history: list[str] = []
+    evidence: dict[str, list[str]] = {}
+
+    def cite(kind: RiskKind, clause: str) -> None:
+        spans = evidence.setdefault(kind.value, [])
+        span = clause.strip()[:EVIDENCE_CHARS]
+        if span not in spans and len(spans) < 6:
+            spans.append(span)
+
+    def past(event: str) -> None:
+        if event not in history:
+            history.append(event)
 
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
+        denial_counts = _denial_counts(clause, in_risk_section)
         if _SI_FAMILY.search(clause):
             clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
+        voices = _VOICES.search(clause)
         si_here = False
         for match in _SI.finditer(clause):
-            negated = mention_negated(clause, match)
-            if negated:
-                if in_risk_section:
+            if voices and voices.start() < match.start():
+                continue  # what voices say is psychosis-related risk (hazards), not the client's own wish
+            found = assertion(clause, match.start(), match.end())
+            if found.negated:
+                if denial_counts and not (found.other_experiencer or found.hypothetical):
                     ideation.append(SuicidalIdeation.DENIED)
+                    cite(RiskKind.SUICIDE, clause)
                 continue
-            if _HISTORICAL.search(clause) and not _RECENCY.search(clause):
+            if found.other_experiencer or found.hypothetical or found.figurative:
+                continue
+            if found.historical:
                 continue
             si_here = True
+            cite(RiskKind.SUICIDE, clause)
             if _ACTIVE.search(clause):
                 ideation.append(SuicidalIdeation.ACTIVE)
             elif _PASSIVE.search(clause):
                 ideation.append(SuicidalIdeation.PASSIVE)
             else:
                 ideation.append(SuicidalIdeation.PRESENT)
-        if si_here and recency is None and (found := _RECENCY.search(clause)):
-            recency = found.group(0)
+        if si_here and recency is None and (found_recency := _RECENCY.search(clause)):
+            recency = found_recency.group(0)
 
         risk_talk = si_here or bool(_SI.search(clause)) or in_risk_section
         if risk_talk:
@@ -144,37 +180,65 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                     # count a plan there only when it is denied or plainly about harm.
                     if negated and not in_risk_section:
                         continue
+                    if assertion(scrubbed, match.start(), match.end()).hypothetical:
+                        continue
                     if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
                         bucket.append(not negated)
+            others_weapon = weapon_held_by_other(clause)
             for match in _MEANS.finditer(clause):
                 negated = is_negated(clause, match.start())
+                if others_weapon and _WEAPON_WORD.fullmatch(match.group(0)):
+                    continue  # a partner's gun is danger from others, not the client's means
                 if not negated:
                     means.append(match.group(0).lower())  # "no firearms in the home" lists none
                 if (negated and in_risk_section) or (not negated and _ACCESS.search(clause)):
                     means_access.append(not negated)
             for match in _ATTEMPT_IN_RISK.finditer(clause):
                 negated = is_negated(clause, match.start())
+                if not negated:
+                    past("suicide_attempt")
                 if not negated or in_risk_section:
                     attempts.append(not negated)
             if in_risk_section and _NO_ATTEMPTS.search(clause):
                 attempts.append(False)
         for match in _SELF_HARM.finditer(clause):
-            negated = mention_negated(clause, match)
-            if negated and not in_risk_section:
+            found = assertion(clause, match.start(), match.end())
+            if found.negated:
+                if denial_counts and not (found.other_experiencer or found.hypothetical):
+                    self_harm.append(False)
+                    cite(RiskKind.SELF_HARM, clause)
                 continue
-            if not negated and _HISTORICAL.search(clause) and not _RECENCY.search(clause):
+            if found.other_experiencer or found.hypothetical or found.figurative:
+                continue
+            if found.historical:
+                past("self_harm")
                 continue  # past self-harm says nothing about now: leave "now" unassessed rather than guess
-            self_harm.append(not negated)
-            if not negated and self_harm_recency is None and (found := _RECENCY.search(clause)):
-                self_harm_recency = found.group(0)
+            self_harm.append(True)
+            cite(RiskKind.SELF_HARM, clause)
+            if self_harm_recency is None and (found_recency := _RECENCY.search(clause)):
+                self_harm_recency = found_recency.group(0)
         for match in _HI.finditer(clause):
-            negated = mention_negated(clause, match)
-            if not negated or in_risk_section:
-                homicidal.append(not negated)
+            found = assertion(clause, match.start(), match.end())
+            if found.negated:
+                if denial_counts and not found.other_experiencer:
+                    homicidal.append(False)
+                    cite(RiskKind.HARM_TO_OTHERS, clause)
+                continue
+            if found.other_experiencer or found.figurative or (found.historical and not in_risk_section):
+                continue
+            if found.historical:
+                past("violence_to_others")
+                continue
+            homicidal.append(True)
+            cite(RiskKind.HARM_TO_OTHERS, clause)
         for match in _ATTEMPT.finditer(clause):
-            negated = is_negated(clause, match.start())
-            if not negated or in_risk_section:
-                attempts.append(not negated)
+            found = assertion(clause, match.start(), match.end())
+            if found.other_experiencer:
+                continue
+            if not found.negated:
+                past("suicide_attempt")
+            if not found.negated or in_risk_section:
+                attempts.append(not found.negated)
     for match in _PROTECTIVE.finditer(text):
         protective.extend(_split_list(clauses(match.group(1))[0] if clauses(match.group(1)) else ""))
 
@@ -188,6 +252,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         si = SuicidalIdeation.DENIED
     else:
         si = None
+    hazards = extract_hazards(text, risk_section)
     return RiskAssessment(
         suicidal_ideation=si,
         suicide_plan=_combine(plan),
@@ -200,4 +265,10 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         homicidal_ideation=_combine(homicidal),
         protective_factors=list(dict.fromkeys(protective)),
         prior_attempts=_combine(attempts),
+        danger_from_others=hazards.danger_from_others,
+        psychosis=hazards.psychosis,
+        medical=hazards.medical,
+        safeguarding=hazards.safeguarding,
+        evidence=evidence,
+        history=list(dict.fromkeys(history + hazards.history)),
     )

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from clinical.extraction.negation import clauses, mention_negated
+from clinical.extraction.context import clauses, mention_negated
 from knowledge.models import Taxonomy
 
 

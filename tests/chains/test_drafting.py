@@ -13,8 +13,9 @@ from clinical.intake_engine import IntakeContext
 from clinical.plan import (
     TreatmentPlan,
 )
-from clinical.record import ClientInfo, IntakeRecord, Measure, ReportedLogistics, RiskAssessment
+from clinical.record import ClientInfo, IntakeRecord, Measure, ReportedLogistics
 from clinical.replay import replay_intake
+from clinical.risk import RiskAssessment
 from tests.builders import CASES, load_case
 
 TODAY = date(2026, 11, 23)

@@ -16,7 +16,7 @@ from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
 from clinical.extraction.terms import extract_orientation
 from clinical.instruments import INSTRUMENTS
-from clinical.record import SuicidalIdeation
+from clinical.risk import SuicidalIdeation
 
 TODAY = date(2026, 11, 23)
 RANGES = {i.name: (i.low, i.high) for i in INSTRUMENTS}
@@ -194,7 +194,7 @@ class TestRisk:
             ("Denies SI. Two previous attempts, last in 2019.", "prior_attempts", True),
             ("Passive thoughts 'it'd be easier if I didn't wake up' about 2 mo ago.", "recency", "2 mo ago"),
             ("Current passive SI x 3 wks, no plan.", "recency", "x 3 wks"),
-            ("Says he doesn't want to be alive some days. No plan.", "suicidal_ideation", SuicidalIdeation.PRESENT),
+            ("Says he doesn't want to be alive some days. No plan.", "suicidal_ideation", SuicidalIdeation.PASSIVE),
         ],
     )
     def test_clinical_shorthand(self, text, field, value):

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from clinical.intake_engine import MAX_ANSWER_CHARS, IntakeContext, build_record, start, step
-from clinical.record import SECTION_ORDER, SectionId, SuicidalIdeation
+from clinical.record import SECTION_ORDER, SectionId
+from clinical.risk import SuicidalIdeation
 
 
 @pytest.fixture

@@ -1,0 +1,169 @@
+"""What a mention means in its sentence: one mechanism for negation, history, hypothesis and another experiencer.
+
+This is the ConText idea (Harkema, Dowling, Thornblade & Chapman, J Biomed Inform 2009;42:839-51): cue phrases
+open a scope that runs to the end of the clause (or, for cues written after the mention, back to its start);
+contrastive words and affirmations close it. A mention of suicidal thoughts is the client's present risk only when
+no cue says it is denied ("denies SI, HI or self-harm"), past ("hx of overdose at 16"), hypothetical ("would call
+the crisis line if she ever felt unsafe") or someone else's ("her mother's suicide"). medspaCy's ConText was trialled
+against these rules on the same table of phrasings (see README, "Extraction").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Where a cue's scope ends: sentence ends (not abbreviations or decimals), semicolons, new lines, contrastive words.
+_CLAUSE_SPLIT = re.compile(
+    r"(?<!\b[A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bpt)(?<!\bPt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.(?=\s|$)|[;!?\n]+"
+    r"|\b(?:but|however|although|though|whereas|except)\b",
+)
+
+_NEGATION = re.compile(
+    r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|none|absent|free\s+of|"
+    r"doesn'?t|does\s+not|didn'?t|did\s+not|isn'?t|wasn'?t|hasn'?t|has\s+not|haven'?t|rules?\s+out|ruled\s+out|"
+    r"contraindicat\w*)\b",
+    re.I,
+)
+#: Cues written after the mention: "SI: none", "SH -", "HI neg", "A/VH: denied".
+_POST_NEGATION = re.compile(
+    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|absent|nil|n/?a|contraindicated|"
+    r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s|[,;.)/]|$)",
+    re.I,
+)
+#: Affirmations re-open what a negation closed ("denies HI, endorses passive SI").
+_AFFIRMATION = re.compile(
+    r"\b(?:endorse[sd]?|endorsing|reports?|reported|admits?|admitted|acknowledges?|acknowledged|"
+    r"describes?|described|disclosed?|discloses|positive\s+for)\b",
+    re.I,
+)
+
+#: Cues that put a mention in the past. Recent time words override them ("previously, and again last week").
+_HISTORICAL = re.compile(
+    r"\b(?:history\s+of|hx\s+of|h/o|(?:past|prior|previous|remote|lifetime|childhood)\s+(?:hx|history)|"
+    r"previously|used\s+to|years?\s+ago|decades?\s+ago|as\s+a\s+(?:teen(?:ager)?|child|student|kid|young\s+\w+)|"
+    r"in\s+(?:high\s+school|secondary\s+school|college|university|her\s+teens|his\s+teens|their\s+teens|adolescence)|"
+    r"in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
+    r"past\s+history|in\s+(?:19|20)\d\d|at\s+(?:age\s+)?1?\d(?!\s*(?:am|pm|:|%|mg|/))\b|aged\s+1?\d\b|"
+    r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|\d+|a\s+\w+)|none\s+since|not\s+since|"
+    r"(?:stopped|ceased|quit)\s+(?:\w+\s+){0,2}(?:years?|months?)\s+ago|no\s+longer)\b",
+    re.I,
+)
+_RECENT = re.compile(
+    r"\b(?:(?:last|this|past)\s+(?:night|week|weekend|month|few\s+(?:days|weeks))|yesterday|today|this\s+morning|"
+    r"tonight|currently|current|ongoing|recently|recent|now|nightly|daily|"
+    r"(?:\d+|a|one|two|three|four|five|six|several|a\s+few|few)\s*(?:days?|weeks?|wks?)\s+ago|"
+    r"(?:in|over|within|for)\s+the\s+(?:past|last)\s+(?:\d+\s*|two\s+|three\s+|few\s+|several\s+|couple\s+of\s+)?"
+    r"(?:days?|weeks?|wks?|months?|mos?)|since\s+(?:the\s+)?(?:birth|delivery|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|last\s+\w+)|most\s+days|every\s+day|x\s*\d+\s*(?:days?|wks?|weeks?))\b",
+    re.I,
+)
+
+#: Cues that make a mention conditional or planned-for: its scope runs forward to the end of the clause. "Easier
+#: if I didn't wake up" is not a condition but a wish (passive ideation), so "if" after such words is no cue.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:(?<!easier\s)(?<!better\s)(?<!rather\s)(?<!relief\s)(?<!mind\s)(?<!care\s)(?<!fine\s)(?<!okay\s)(?<!good\s)if|in\s+case|in\s+the\s+event|should\s+(?:she|he|they|I)|were\s+(?:she|he|they)\s+to|unless|"
+    r"what\s+to\s+do\s+(?:if|when)|whenever|would\s+(?:call|contact|ring|phone|text|go|tell|reach\s+out)|"
+    r"knows?\s+(?:to|how\s+to)\s+(?:call|contact|use)|crisis\s+(?:line|number|plan)|"
+    r"safety\s+plan(?:ning)?\s+(?:for|around))\b",
+    re.I,
+)
+
+_RELATIVE = (
+    r"(?:mother|mom|mum|father|dad|parents?|brother|sister|siblings?|son|daughter|child|children|kids?|"
+    r"grand(?:mother|father|ma|pa|parent)s?|gran|nan|aunt|uncle|cousin|niece|nephew|friend|partner|husband|wife|"
+    r"spouse|boyfriend|girlfriend|fianc[eé]e?|ex|roommate|flatmate|colleague|co-?worker|classmate|peer|neighbou?r|"
+    r"stepfather|stepmother|stepdad|stepmum|stepmom|relative|family\s+member)"
+)
+#: Another person's experience: "her mother's suicide", "brother self-harms", "family history of", "FHx".
+_OTHER_BEFORE = re.compile(
+    rf"\b(?:family\s+(?:history|hx)|FHx|FH\s*[:+]|{_RELATIVE}(?:'s|’s)?(?:\s+\(\w+\))?)\b",
+    re.I,
+)
+#: A client-subject between the other person and the mention hands the mention back to the client.
+_CLIENT_SUBJECT = re.compile(r"\b(?:she|he|they|I|pt|client|patient|the\s+client|the\s+patient|who\s+herself)\b", re.I)
+_OTHER_AFTER = re.compile(rf"^\s*(?:by|of|in)\s+(?:(?:her|his|their|a|the|my)\s+)?{_RELATIVE}\b", re.I)
+
+#: Figures of speech and jokes: the words of risk used of something else.
+_FIGURATIVE = re.compile(
+    r"\b(?:jok(?:e|es|ed|ing|ingly)|in\s+jest|figure\s+of\s+speech|figuratively|not\s+literal(?:ly)?|"
+    r"tongue[\s-]in[\s-]cheek|sarcastic(?:ally)?|venting|hyperbole|expression|manner\s+of\s+speaking)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """What the words around a mention say about it."""
+
+    negated: bool = False
+    historical: bool = False
+    hypothetical: bool = False
+    other_experiencer: bool = False
+    figurative: bool = False
+
+    @property
+    def present(self) -> bool:
+        """The mention is the client's, now, and affirmed."""
+        return not (self.negated or self.historical or self.hypothetical or self.other_experiencer or self.figurative)
+
+
+def clauses(text: str) -> list[str]:
+    """Split text where a cue's scope ends: sentence ends, semicolons, line breaks and contrastive words."""
+    return [c.strip() for c in _CLAUSE_SPLIT.split(text) if c and c.strip()]
+
+
+def _negated(clause: str, start: int, end: int) -> bool:
+    before = clause[:start]
+    negations = [m.end() for m in _NEGATION.finditer(before)]
+    if negations:
+        last = negations[-1]
+        # "has no plan": an affirmation before the negation does not undo it; one after it re-opens.
+        if not any(m.start() >= last for m in _AFFIRMATION.finditer(before)):
+            return True
+    return bool(_POST_NEGATION.match(clause[end:]))
+
+
+def _other(clause: str, start: int, end: int) -> bool:
+    if _OTHER_AFTER.match(clause[end:]):
+        return True
+    before = clause[:start]
+    others = list(_OTHER_BEFORE.finditer(before))
+    if not others:
+        return False
+    last = others[-1]
+    between = before[last.end() :]
+    # "her mother's suicide" / "brother self-harms": nothing hands the mention back to the client in between.
+    return len(between.split()) <= 4 and not _CLIENT_SUBJECT.search(between)
+
+
+def _hypothetical(clause: str, start: int) -> bool:
+    before = clause[:start]
+    cues = list(_HYPOTHETICAL.finditer(before))
+    if not cues:
+        return False
+    # A comma after the condition ends it: "if he drinks, she self-harms" is not hypothetical self-harm.
+    return "," not in before[cues[-1].end() :]
+
+
+def assertion(clause: str, start: int, end: int) -> Assertion:
+    """What a clause says about the mention at clause[start:end]: denied, past, conditional, someone else's,
+    or a figure of speech."""
+    recent = bool(_RECENT.search(clause))
+    return Assertion(
+        negated=_negated(clause, start, end),
+        historical=bool(_HISTORICAL.search(clause)) and not recent,
+        hypothetical=_hypothetical(clause, start),
+        other_experiencer=_other(clause, start, end),
+        figurative=bool(_FIGURATIVE.search(clause)),
+    )
+
+
+def is_negated(clause: str, start: int) -> bool:
+    """Whether a mention starting at `start` falls inside a negation cue's scope within its clause."""
+    return _negated(clause, start, start)
+
+
+def mention_negated(clause: str, match: re.Match) -> bool:
+    """Whether a match is denied, by a cue before it ("denies SI") or right after it ("SI: none")."""
+    return _negated(clause, match.start(), match.end())

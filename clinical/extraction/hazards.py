@@ -1,0 +1,399 @@
+"""Risk the client does not pose to themselves: danger from other people (intimate-partner violence, abuse of a child
+or vulnerable adult), psychosis-related risk and medical danger — each with features and the intake's own words.
+
+Cues and thresholds follow the sources named in `clinical.risk.PLAN_ELEMENTS`: the Danger Assessment's lethality
+items (strangulation, threats to kill, a weapon in the home, stalking, escalation; Campbell et al. 2009), NICE CG178
+on psychosis (command hallucinations, persecutory beliefs acted on), the Royal College of Psychiatrists' MEED
+guidance CR233 (2022) on physical instability in restrictive eating (bradycardia, hypotension, syncope,
+electrolytes), NICE CG115 on alcohol withdrawal (seizures, delirium tremens, morning drinking) and NICE CG192 on
+perinatal red flags (postpartum psychosis).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from clinical.extraction.context import Assertion, assertion, clauses
+from clinical.risk import RiskFinding, RiskStatus
+
+EVIDENCE_CHARS = 240
+
+_OTHER_PERSON = (
+    r"(?:partner|husband|wife|spouse|boyfriend|girlfriend|bf|gf|fianc[eé]e?|ex(?:-(?:husband|wife|partner|boyfriend|"
+    r"girlfriend))?|stepfather|stepdad|stepmother|father|dad|mother|mum|mom|son|daughter|brother|sister|carer|"
+    r"caregiver|uncle|landlord|pimp|(?:she|he|they)|him)"
+)
+_VICTIM = r"(?:her|him|them|me|the\s+client|pt|the\s+patient|my|his|their|[A-Z]\.?)"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A phrasing that reports one feature of a kind of risk."""
+
+    feature: str
+    pattern: re.Pattern
+
+
+def _cue(feature: str, pattern: str) -> Cue:
+    return Cue(feature, re.compile(pattern, re.I))
+
+
+DANGER_CUES = (
+    _cue(
+        "strangulation",
+        rf"\bstrangl\w*|\bchok(?:ed|es|ing)\s+{_VICTIM}\b|\bhands?\s+(?:a?round|on)\s+(?:her|his|their|my)\s+(?:neck|throat)"
+        r"|\bnon[\s-]?fatal\s+strangulation|\bNFS\b",
+    ),
+    _cue(
+        "threats to kill",
+        rf"\bthreat\w*\s+(?:to\s+)?kill|\bthreat\w*\s+(?:her|his|their)\s+life|\b(?:said|says|told\s+{_VICTIM})\s+"
+        r"(?:he|she|they)(?:'d|\s+would|\s+will|'ll)\s+kill",
+    ),
+    _cue(
+        "stalking or monitoring",
+        r"\bstalk\w*|\btrack\w*\s+(?:her|his|their)\s+(?:phone|location|car)|\bGPS\s+tracker|\bmonitor\w*\s+(?:her|his|their)\s+"
+        r"(?:phone|messages|texts|location|emails?|spending)|\bchecks?\s+(?:her|his|their)\s+phone|\bturn(?:s|ed)\s+up\s+at\s+"
+        r"(?:her|his|their)\s+(?:work|job|school|flat|house)|\bfollow(?:s|ed|ing)\s+(?:her|him|them)\b",
+    ),
+    _cue(
+        "physical violence",
+        rf"\b(?:domestic\s+(?:violence|abuse)|DV|DA\s+(?:victim|survivor)|IPV|intimate[\s-]partner\s+(?:violence|abuse)|"
+        rf"(?:physically|violently)\s+abus\w+|abusive\s+(?:partner|husband|wife|boyfriend|girlfriend|relationship|marriage)|"
+        rf"battered|beaten\s+(?:by|up)|(?:hit|hits|hitting|punch\w*|slap\w*|kick\w*|shov\w*|push(?:es|ed)|beat(?:s|ing)?|"
+        rf"assault\w*|attack\w*|threw\s+\w+\s+at|bit|burn(?:ed|t))\s+{_VICTIM}\b)",
+    ),
+    _cue(
+        "sexual violence",
+        r"\b(?:raped?|sexual(?:ly)?\s+(?:assault\w*|abus\w*|coerc\w*|violen\w*)|forced\s+(?:her|him|them)\s+(?:to\s+have\s+)?sex)\b",
+    ),
+    _cue(
+        "coercive control",
+        r"\bcoercive(?:\s+and\s+controlling)?\s+(?:control|behaviou?r)|\bcontrols?\s+(?:all\s+)?(?:the\s+|her\s+|his\s+|their\s+)?"
+        r"(?:money|finances|phone|car\s+keys)|\bisolat\w+\s+(?:her|him|them)\s+from|\bwon'?t\s+let\s+(?:her|him|them)\s+(?:see|leave|go|work)",
+    ),
+    _cue(
+        "fear for safety",
+        r"\b(?:afraid|scared|frightened|terrified|fearful)\s+(?:of|that)\s+(?:her|his|their|my)?\s*\w*\s*(?:partner|husband|wife|"
+        r"boyfriend|girlfriend|ex|him|her|he|she)\b|\bfears?\s+(?:for\s+)?(?:her|his|their|my)\s+(?:life|safety)"
+        r"|\b(?:does\s+not|doesn'?t|did\s+not|didn'?t|not|never)\s+(?:feel\w*\s+)?safe\s+(?:at\s+home|with\s+(?:him|her|them|"
+        r"partner|husband|wife))|\b(?:feels?|felt|feeling)\s+unsafe|\bunsafe\s+at\s+home",
+    ),
+    _cue(
+        "abuse of a child",
+        r"\b(?:child|children|kids?|son|daughter|baby|infant|toddler|grandchild\w*|stepson|stepdaughter)\s+(?:\w+\s+){0,3}"
+        r"(?:abus\w+|hit|beaten|hurt|neglect\w*|bruis\w+|harmed)\b|\bchild\s+(?:abuse|neglect|maltreatment|protection)"
+        r"|\b(?:CPS|DCFS|children'?s\s+services|social\s+services|MASH|Tusla|child\s+welfare)\b(?:\s+\w+){0,4}\s+(?:involved|referral|report|open|case|contacted|called)",
+    ),
+    _cue(
+        "abuse of a vulnerable adult",
+        r"\belder\s+(?:abuse|neglect)|\bfinancial(?:ly)?\s+(?:abus\w*|exploit\w*)|\b(?:taking|takes|took|stealing|steals|stole)\s+"
+        r"(?:her|his|their)\s+(?:money|pension|benefits|savings|medication)|\badult\s+(?:protective\s+services|safeguarding)|\bAPS\b",
+    ),
+)
+#: Features that strengthen a report of violence; alone they are not one.
+_ESCALATION = re.compile(
+    r"\bescalat\w*|\b(?:getting|become|becoming)\s+(?:worse|more\s+(?:violent|frequent|severe))|\bmore\s+(?:frequent|severe|often)"
+    r"|\bincreas\w+\s+in\s+(?:frequency|severity)",
+    re.I,
+)
+_CHILDREN_PRESENT = re.compile(
+    r"\b(?:children|kids|son|daughter|child|baby|toddler)\s+(?:[\w(),]+\s+){0,4}(?:witness\w*|saw|see|sees|heard|hear|present|"
+    r"in\s+the\s+(?:room|house|home)|at\s+home)|\bin\s+front\s+of\s+(?:the\s+)?(?:children|kids|\w+\s+(?:son|daughter))"
+    r"|\b(?:witness\w*|exposed\s+to)\s+(?:the\s+)?(?:violence|abuse|fights|assaults?)",
+    re.I,
+)
+#: The client as the one who would act ("I could strangle him", "she'd like to punch him"), not the one harmed.
+_CLIENT_ACTOR = re.compile(
+    r"(?-i:\bI)(?:'d|'ll)?\s+(?:\w+\s+){0,2}$|\b(?:could|would|'d|wanted\s+to|want\s+to|wants\s+to|feel\s+like|felt\s+like)\s+$",
+    re.I,
+)
+_DANGER_DENIAL = re.compile(
+    r"\b(?:IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
+    r"safety\s+concerns?\s+at\s+home)\b",
+    re.I,
+)
+_FEELS_SAFE = re.compile(
+    r"\b(?:feels?|reports?\s+feeling)\s+safe\s+(?:at\s+home|in\s+(?:her|his|their)\s+(?:home|relationship)|with)", re.I
+)
+
+_HALLUCINATIONS = re.compile(
+    r"\bhallucinat\w*|(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+(?:a\s+)?voices?|\bvoices?\s+"
+    r"(?:tell\w*|say\w*|command\w*|instruct\w*|comment\w*|tell\s+him|tell\s+her|that|which|he\s+hears|she\s+hears|"
+    r"they\s+hear)|\bresponding\s+to\s+internal\s+stimuli|\bRTIS\b|\bseeing\s+(?:things|figures|shadows|people)\s+"
+    r"(?:that|who|others)\s+(?:aren'?t|are\s+not|can'?t)",
+    re.I,
+)
+_COMMAND = re.compile(
+    r"\bcommand\s+hallucinations?|\bvoices?\s+(?:\w+\s+){0,3}(?:tell\w*|command\w*|instruct\w*|order\w*|urg\w*)\s+"
+    r"(?:him|her|them|me)\b",
+    re.I,
+)
+_HARM_CONTENT = re.compile(
+    r"\b(?:die|dead|death|kill|hurt|harm|cut|jump|shouldn'?t\s+be\s+alive|should\s+not\s+be\s+alive|not\s+(?:be\s+)?alive|"
+    r"doesn'?t\s+deserve\s+to\s+live|end\s+it|punish|attack)\b",
+    re.I,
+)
+_PERSECUTORY = re.compile(
+    r"\bparanoi\w*|\bpersecutory|\bdelusion\w*|\bbeing\s+(?:watched|followed|poisoned|tracked|monitored|spied\s+on|"
+    r"filmed|plotted\s+against)|\b(?:believes?|convinced|certain|sure)\s+(?:that\s+)?(?:\w+\s+){0,4}(?:are|is)\s+"
+    r"(?:watching|following|poisoning|tracking|spying|plotting|out\s+to\s+get)|\bthought\s+(?:broadcasting|insertion|"
+    r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|features|episode|experiences)|\bpsychosis\b|"
+    r"\bfirst[\s-]episode|\bFEP\b|\bformal\s+thought\s+disorder|\bthought\s+disorder",
+    re.I,
+)
+_ACT_ON_BELIEFS = re.compile(
+    r"\b(?:plans?|intends?|intent|going|wants?|prepared|ready)\s+(?:to\s+)?(?:confront|get\s+(?:them|him|her)|defend|"
+    r"protect\s+(?:himself|herself|themselves)|arm\w*|buy\s+a\s+(?:gun|knife|weapon)|carry\w*\s+a\s+(?:knife|weapon)|"
+    r"hurt|attack|fight|kill)|\bcarr(?:y|ies|ying)\s+a\s+(?:knife|weapon|blade)\s+for\s+protection",
+    re.I,
+)
+_PSYCHOSIS_DENIAL = re.compile(
+    r"\b(?:psychotic\s+(?:symptoms|features)|psychosis|hallucinations?|A/?VH|AH|VH|delusions?|paranoi\w*|"
+    r"perceptual\s+disturbances?|thought\s+disorder)\b",
+    re.I,
+)
+
+_EATING = re.compile(
+    r"\brestrict\w*|\banorexi\w*|\bARFID\b|\bbulimi\w*|\bpurg\w*|\bvomit\w*|\blaxative|\bcalori\w*|\bweight\s+loss|"
+    r"\blost\s+\d+\s*(?:kg|lbs?|pounds|stone)|\bEDE-?Q|\bBMI\b|\bskipp\w+\s+meals|\bfasting|\bbinge",
+    re.I,
+)
+_PHYSICAL_INSTABILITY = re.compile(
+    r"\bbradycardi\w*|\b(?:HR|heart\s+rate|pulse)\s*(?:of|is|was|at|:|=)?\s*(?:[2-4]\d|5[0-4])\b(?!\s*%)|"
+    r"\bhypotensi\w*|\blow\s+blood\s+pressure|\bBP\s*(?:of|:|=)?\s*(?:[5-8]\d)/\d{2}|\borthostatic|\bpostural\s+(?:drop|"
+    r"hypotension|tachycardia)|\bsyncop\w*|\bfaint(?:ed|ing|s)?\b|\bpassed\s+out|\bblack(?:ed|ing)\s+out|\bdizz(?:y|iness)|"
+    r"\blight[\s-]?headed\w*|\bhypokala?emi\w*|\blow\s+(?:potassium|sodium|phosphate|glucose|blood\s+sugar)|"
+    r"\belectrolyte\w*|\brefeeding|\bBMI\s*(?:of|:|=|is|was)?\s*(?:1[0-5](?:\.\d)?|[5-9](?:\.\d)?)\b|\bchest\s+pain|"
+    r"\bpalpitations|\bhypotherm\w*|\bcold\s+intoleran\w*",
+    re.I,
+)
+_ALCOHOL_OR_BENZO = re.compile(
+    r"\balcohol|\bdrink\w*|\bETOH\b|\bEtOH\b|\bvodka|\bwine|\bbeers?|\bspirits|\bunits|\bbenzo\w*|\balprazolam|\bXanax|"
+    r"\bdiazepam|\bValium|\bclonazepam|\bKlonopin|\blorazepam|\bAtivan|\btemazepam|\bchlordiazepoxide|\bLibrium",
+    re.I,
+)
+_WITHDRAWAL = re.compile(
+    r"\bwithdrawal\s+(?:seizures?|symptoms?|fits?|risk|history|syndrome)|\bwithdrawals?\b|\bdelirium\s+tremens|\bDTs\b|"
+    r"\b(?:morning|a\.?m\.?)\s+(?:drinking|drink|shakes|tremor)|\beye[\s-]?opener|\bdrinks?\s+(?:on\s+waking|first\s+thing|"
+    r"in\s+the\s+morning|to\s+(?:stop|steady)\s+the\s+shakes)|\bshakes\b|\btremor\w*|\bseizures?\b|\bfits\b|"
+    r"\bCIWA|\bdetox\w*|\b(?:stop|stopping|quit|quitting|cut\w*\s+out)\s+(?:\w+\s+){0,2}(?:abruptly|cold\s+turkey|suddenly)|"
+    r"\bcold\s+turkey",
+    re.I,
+)
+_PERINATAL_CONTEXT = re.compile(
+    r"\bpregnan\w*|\bpostpartum|\bpost[\s-]?natal|\bperinatal|\bantenatal|\bgestation|\b\d{1,2}\s*weeks?\s+pregnant|"
+    r"\bnewborn|\bbaby|\binfant|\bdelivery|\bgave\s+birth|\bpuerper\w*|\bweeks?\s+postpartum",
+    re.I,
+)
+_PERINATAL_RED_FLAGS = re.compile(
+    r"\b(?:postpartum|puerperal|post[\s-]?natal)\s+psychosis|\bpre[\s-]?eclampsia|\beclampsia|\bhyperemesis|"
+    r"\b(?:hasn'?t|has\s+not|haven'?t|not)\s+slept\s+(?:in|for)\s+(?:\d+|two|three|four|several)\s+(?:days|nights)|"
+    r"\bno\s+sleep\s+(?:for|in)\s+(?:\d+|two|three|four|several)\s+(?:days|nights)|\bconfus\w+|\bdisorient\w*|"
+    r"\bthoughts?\s+(?:of|about)\s+(?:harming|hurting|killing)\s+(?:the|her|his|their)\s+baby|\bsevere\s+headaches?|"
+    r"\bvisual\s+disturbances?|\bbleeding",
+    re.I,
+)
+_MEDICAL_CLEAR = re.compile(
+    r"\bmedically\s+(?:stable|cleared|well)|\bvitals?\s+(?:signs\s+)?(?:WNL|within\s+normal\s+limits|normal|stable|fine|unremarkable)"
+    r"|\bno\s+(?:withdrawal|medical)\s+(?:symptoms|concerns|history|risk|issues)|\bno\s+hx\s+of\s+withdrawal",
+    re.I,
+)
+
+
+#: A weapon the other person holds: alone it is not a report of violence; beside one it is a lethality factor.
+_OTHERS_WEAPON = re.compile(
+    rf"\b{_OTHER_PERSON}(?:'s|’s)\s+(?:\w+\s+)?(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|knife|knives|weapons?)"
+    rf"|\b{_OTHER_PERSON}\s+(?:owns?|keeps?|has|carries|brandish\w*|pointed|waved)\s+(?:a\s+|an\s+|his\s+|her\s+)?"
+    r"(?:\w+\s+)?(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|knife|knives|weapons?)"
+    r"|\b(?:guns?|firearms?|rifles?|weapons?)\s+(?:belong\w*\s+to|owned\s+by|of)\s+(?:her|his|their)\s+\w+",
+    re.I,
+)
+_WEAPON = re.compile(r"\b(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|knife|knives)\b", re.I)
+_OTHER_NOUN = re.compile(
+    r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc[eé]e?|ex|ex-\w+|stepfather|stepdad|father|dad|"
+    r"brother|son|abuser|perpetrator)\b",
+    re.I,
+)
+
+
+def weapon_held_by_other(clause: str) -> bool:
+    """Whether a sentence's weapon belongs to another person (a partner's gun is a danger to the client, not the
+    client's means)."""
+    if _OTHERS_WEAPON.search(clause):
+        return True
+    weapon = _WEAPON.search(clause)
+    other = _OTHER_NOUN.search(clause)
+    return bool(weapon and other and other.start() < weapon.start())
+
+
+@dataclass
+class _Finding:
+    reported: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    denied: bool = False
+    historical: bool = False
+
+    def report(self, feature: str, clause: str) -> None:
+        if feature not in self.reported:
+            self.reported.append(feature)
+        span = clause.strip()[:EVIDENCE_CHARS]
+        if span not in self.evidence:
+            self.evidence.append(span)
+
+    def result(self) -> RiskFinding:
+        if self.reported:
+            return RiskFinding(status=RiskStatus.REPORTED, features=self.reported, evidence=self.evidence[:6])
+        if self.denied:
+            return RiskFinding(status=RiskStatus.DENIED, evidence=self.evidence[:3])
+        return RiskFinding()
+
+
+@dataclass
+class Hazards:
+    """Danger from others, psychosis-related and medical risk, plus whether a safeguarding duty applies and the
+    past events stated."""
+
+    danger_from_others: RiskFinding
+    psychosis: RiskFinding
+    medical: RiskFinding
+    safeguarding: bool | None
+    history: list[str]
+
+
+def _about_now(found: Assertion) -> bool:
+    return not (found.historical or found.hypothetical or found.figurative)
+
+
+def extract_hazards(text: str, risk_section: str = "") -> Hazards:
+    """Danger from others, psychosis-related risk and medical danger as reported in the intake.
+
+    A report counts wherever it is written (the safer reading). A denial of danger from others counts only in the
+    risk section; a denial of psychotic symptoms wherever the mental state is written; medical danger is denied only
+    by a clear statement (medically stable, vitals within normal limits, no withdrawal history)."""
+    danger, psychosis, medical = _Finding(), _Finding(), _Finding()
+    history: list[str] = []
+    text_has_eating = bool(_EATING.search(text))
+    text_has_substances = bool(_ALCOHOL_OR_BENZO.search(text))
+    text_is_perinatal = bool(_PERINATAL_CONTEXT.search(text))
+    children_present = False
+    weapon_clauses: list[str] = []
+    for clause in clauses(text):
+        in_risk_section = bool(risk_section) and clause in risk_section
+        # Danger from others: the client as the one harmed.
+        for cue in DANGER_CUES:
+            for match in cue.pattern.finditer(clause):
+                if _CLIENT_ACTOR.search(clause[: match.start()]):
+                    continue  # "I could strangle him": the client as the actor, not the one in danger
+                found = assertion(clause, match.start(), match.end())
+                if found.negated:
+                    if in_risk_section:
+                        danger.denied = True
+                    continue
+                if found.historical and not found.other_experiencer:
+                    if "abuse_victim" not in history:
+                        history.append("abuse_victim")
+                    continue
+                if not _about_now(found):
+                    continue
+                danger.report(cue.feature, clause)
+                if _WEAPON.search(clause):
+                    weapon_clauses.append(clause)  # "threatened to kill her with his gun"
+        if _WEAPON.search(clause) and weapon_held_by_other(clause):
+            found = assertion(clause, 0, 0)
+            if not (found.negated or found.historical or found.hypothetical):
+                weapon_clauses.append(clause)
+        if _CHILDREN_PRESENT.search(clause):
+            children_present = True
+        for match in _DANGER_DENIAL.finditer(clause):
+            if in_risk_section and assertion(clause, match.start(), match.end()).negated:
+                danger.denied = True
+        if (
+            in_risk_section
+            and _FEELS_SAFE.search(clause)
+            and not re.search(r"\b(?:not|doesn'?t|does\s+not)\s+feel", clause, re.I)
+        ):
+            danger.denied = True
+
+        # Psychosis-related risk.
+        for regex, feature in ((_HALLUCINATIONS, "hallucinations"), (_PERSECUTORY, "persecutory beliefs")):
+            for match in regex.finditer(clause):
+                found = assertion(clause, match.start(), match.end())
+                if found.negated:
+                    psychosis.denied = True  # usually written in the mental state examination, not the risk section
+                    continue
+                if found.historical:
+                    if "psychosis" not in history:
+                        history.append("psychosis")
+                    continue
+                if found.hypothetical or found.figurative or found.other_experiencer:
+                    continue
+                if feature == "persecutory beliefs" and re.fullmatch(r"psychosis", match.group(0), re.I):
+                    feature = "psychotic symptoms"
+                psychosis.report(feature, clause)
+                if _COMMAND.search(clause):
+                    psychosis.report("command hallucinations", clause)
+                    if _HARM_CONTENT.search(clause):
+                        psychosis.report("command hallucinations about death or harm", clause)
+                if _ACT_ON_BELIEFS.search(clause):
+                    psychosis.report("intent to act on beliefs", clause)
+
+        # Medical danger.
+        for match in _PHYSICAL_INSTABILITY.finditer(clause):
+            found = assertion(clause, match.start(), match.end())
+            if found.negated or not _about_now(found) or found.other_experiencer:
+                continue
+            if text_has_eating:
+                medical.report("restrictive eating with physical instability", clause)
+            elif re.search(
+                r"\bbradycardi|\bhypotensi|\bsyncop|\bHR\b|\bheart\s+rate|\bBP\b|electrolyte|potassium",
+                match.group(0),
+                re.I,
+            ):
+                medical.report("unstable vital signs", clause)
+        if text_has_substances:
+            for match in _WITHDRAWAL.finditer(clause):
+                found = assertion(clause, match.start(), match.end())
+                if found.negated:
+                    if in_risk_section or clause.lower().startswith(("no withdrawal", "denies withdrawal")):
+                        medical.denied = True
+                    continue
+                if found.other_experiencer or found.hypothetical:
+                    continue
+                if not _ALCOHOL_OR_BENZO.search(clause) and not re.search(
+                    r"withdrawal|DTs|delirium|CIWA|detox|eye[\s-]?opener", match.group(0), re.I
+                ):
+                    continue  # "shakes" or "seizures" alone, with no substance in the sentence, are not withdrawal
+                benzo = re.search(
+                    r"benzo|alprazolam|xanax|diazepam|valium|clonazepam|klonopin|lorazepam|ativan|temazepam",
+                    clause,
+                    re.I,
+                )
+                medical.report("benzodiazepine withdrawal risk" if benzo else "alcohol withdrawal risk", clause)
+        if text_is_perinatal:
+            for match in _PERINATAL_RED_FLAGS.finditer(clause):
+                found = assertion(clause, match.start(), match.end())
+                if found.negated or not _about_now(found) or found.other_experiencer:
+                    continue
+                medical.report("perinatal red flags", clause)
+        if _MEDICAL_CLEAR.search(clause):
+            medical.denied = True
+
+    for clause in weapon_clauses if danger.reported else []:
+        danger.report("weapon held by the other person", clause)
+    if danger.reported and children_present:
+        danger.report("children exposed", next((c for c in clauses(text) if _CHILDREN_PRESENT.search(c)), ""))
+    if danger.reported and (m := _ESCALATION.search(text)):
+        danger.report("escalation", next((c for c in clauses(text) if _ESCALATION.search(c)), m.group(0)))
+    safeguarding = None
+    if danger.reported:
+        safeguarding = any(
+            f in danger.reported for f in ("children exposed", "abuse of a child", "abuse of a vulnerable adult")
+        )
+    return Hazards(
+        danger_from_others=danger.result(),
+        psychosis=psychosis.result(),
+        medical=medical.result(),
+        safeguarding=safeguarding,
+        history=history,
+    )
