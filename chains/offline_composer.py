@@ -143,7 +143,7 @@ class OfflineComposer:
             risk_reported=record.risk.calls_for_safety_plan,
             safety_plan=safety_plan(record) if record.risk.calls_for_safety_plan else None,
             progress_monitoring=ProgressMonitoring(
-                measures=[m.name for m in record.measures],
+                measures=list(dict.fromkeys(m.name for m in record.measures)),
                 review_interval_days=interval,
                 next_review_date=start + timedelta(days=interval),
             ),

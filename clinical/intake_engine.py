@@ -8,6 +8,7 @@ clinician has written after every answer. No I/O: persistence is the caller's jo
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -16,7 +17,8 @@ from pydantic import Field
 
 from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument
 from clinical.extraction.areas import AreaScorer, rank_problem_areas
-from clinical.extraction.client import extract_client, extract_client_words
+from clinical.extraction.client import extract_client, extract_client_words, extract_participants, person_words
+from clinical.extraction.dates import day_first
 from clinical.extraction.logistics import extract_logistics, missing_logistics
 from clinical.extraction.measures import extract_measures
 from clinical.extraction.risk import extract_risk
@@ -227,6 +229,18 @@ def _set_path(data: dict, path: str, value: Any) -> None:
     data[leaf] = value
 
 
+def _logistics(text: dict[SectionId, str], everything: str, today: date) -> ReportedLogistics:
+    """Logistics from their section, in the intake's own date convention; a start date written in the orientation
+    section ("starting 3 March with CBT") counts when the logistics section gives none."""
+    first = day_first(everything)
+    logistics = extract_logistics(text[SectionId.LOGISTICS], today, first)
+    if logistics.start_date is None and text[SectionId.ORIENTATION]:
+        elsewhere = extract_logistics(text[SectionId.ORIENTATION], today, first)
+        if re.search(r"\b(?:start\w*|begin\w*|commenc\w*|first\s+session)\b", text[SectionId.ORIENTATION], re.I):
+            logistics.start_date = elsewhere.start_date
+    return logistics
+
+
 def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
     """Extract the structured record from every answer, then apply the clinician's corrections."""
     text = {s: section_text(state, s) for s in SECTION_ORDER}
@@ -243,15 +257,20 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
             SectionId.MEDICAL,
         )
     )
+    who = f"{text[SectionId.IDENTIFYING]}\n{text[SectionId.PRESENTING_PROBLEM]}"
+    participants = extract_participants(who)
+    orientation = extract_orientation(text[SectionId.ORIENTATION], context.taxonomy)
     record = IntakeRecord(
-        client=extract_client(f"{text[SectionId.IDENTIFYING]}\n{text[SectionId.PRESENTING_PROBLEM]}", state.alias),
+        client=extract_client(who, state.alias),
+        participants=participants,
         sections={s.value: text[s] for s in SECTION_ORDER if text[s]},
         problem_areas=rank_problem_areas(focus, context_text, context.taxonomy, context.area_scorer, risk),
         risk=risk,
-        measures=extract_measures(everything).measures,
-        orientation=extract_orientation(text[SectionId.ORIENTATION], context.taxonomy),
-        session=extract_logistics(text[SectionId.LOGISTICS], state.reference_date),
-        client_words=extract_client_words(text[SectionId.CLIENT_GOALS]),
+        measures=extract_measures(everything, person_words(participants)).measures,
+        orientation=orientation.current,
+        orientation_deferred=orientation.deferred,
+        session=_logistics(text, everything, state.reference_date),
+        client_words=extract_client_words(everything),
     )
     if state.llm_facts:
         record = merge_llm(record, record.model_copy(update=_facts_update(record, state.llm_facts)))

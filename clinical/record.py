@@ -80,12 +80,23 @@ class ClientInfo(BaseModel):
     pronouns: str | None = Field(default=None, description="Pronouns, e.g. she/her, if reported.")
 
 
+class Participant(BaseModel):
+    """One person in the room in couple or family work, as the intake names them (a name fragment or initial)."""
+
+    name: str = Field(description="How the intake refers to them: an initial, a first name or a role.")
+    role: str | None = Field(default=None, description='Their role in the family, if written ("mother").')
+    age: int | None = Field(default=None, ge=MIN_AGE, le=MAX_AGE)
+    pronouns: str | None = None
+
+
 class Measure(BaseModel):
-    """A standardized measure and its score, as reported."""
+    """A standardized measure and its score, as reported. Repeated administrations are kept, each as written."""
 
     name: str = Field(description='Canonical instrument name, e.g. "PHQ-9".')
     score: int | float = Field(description="The reported total score (a whole number unless written otherwise).")
     severity: str | None = Field(default=None, description="Conventional severity band for the score, if any.")
+    person: str | None = Field(default=None, description="Whose score, when several people were measured.")
+    administered: date | None = Field(default=None, description="When it was given, if the intake says.")
 
     @field_validator("score")
     @classmethod
@@ -143,7 +154,13 @@ class IntakeRecord(StoredDocument):
     problem_areas: list[str] = Field(default_factory=list, description="Library problem-area ids, best first.")
     risk: RiskAssessment = Field(default_factory=RiskAssessment)
     measures: list[Measure] = Field(default_factory=list)
-    orientation: list[str] = Field(default_factory=list, description="Modality ids chosen for the work.")
+    orientation: list[str] = Field(default_factory=list, description="Modality ids chosen for the work now.")
+    orientation_deferred: list[str] = Field(
+        default_factory=list, description="Modality ids the clinician put off until later or ruled out for now."
+    )
+    participants: list[Participant] = Field(
+        default_factory=list, description="Each person in the room in couple or family work."
+    )
     session: ReportedLogistics = Field(default_factory=ReportedLogistics)
     client_words: list[str] = Field(default_factory=list, description="The client's own words, quoted.")
     updated_at: datetime | None = None

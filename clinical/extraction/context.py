@@ -27,8 +27,8 @@ _NEGATION = re.compile(
 )
 #: Cues written after the mention: "SI: none", "SH -", "HI neg", "A/VH: denied".
 _POST_NEGATION = re.compile(
-    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|absent|nil|n/?a|contraindicated|"
-    r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s|[,;.)/]|$)",
+    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
+    r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s*(?:[,;.)/]|$))",
     re.I,
 )
 #: Affirmations re-open what a negation closed ("denies HI, endorses passive SI").
@@ -41,11 +41,14 @@ _AFFIRMATION = re.compile(
 #: Cues that put a mention in the past. Recent time words override them ("previously, and again last week").
 _HISTORICAL = re.compile(
     r"\b(?:history\s+of|hx\s+of|h/o|(?:past|prior|previous|remote|lifetime|childhood)\s+(?:hx|history)|"
+    r"(?:past|prior|previous|old|historic(?:al)?)\s+(?:SH|DSH|self[\s-]?harm\w*|self[\s-]?injur\w*|NSSI|cutting|attempts?|"
+    r"overdoses?|ODs?|suicid\w*|psychosis|psychotic\s+episodes?|admissions?|DV|abuse)|"
     r"previously|used\s+to|years?\s+ago|decades?\s+ago|as\s+a\s+(?:teen(?:ager)?|child|student|kid|young\s+\w+)|"
     r"in\s+(?:high\s+school|secondary\s+school|college|university|her\s+teens|his\s+teens|their\s+teens|adolescence)|"
     r"in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
     r"past\s+history|in\s+(?:19|20)\d\d|at\s+(?:age\s+)?1?\d(?!\s*(?:am|pm|:|%|mg|/))\b|aged\s+1?\d\b|"
-    r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|\d+|a\s+\w+)|none\s+since|not\s+since|"
+    r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|\d+|a\s+\w+|growing\s+up|little|small)|growing\s+up|"
+    r"in\s+(?:her|his|their|my)\s+childhood|none\s+since|not\s+since|"
     r"(?:stopped|ceased|quit)\s+(?:\w+\s+){0,2}(?:years?|months?)\s+ago|no\s+longer)\b",
     re.I,
 )
@@ -87,7 +90,8 @@ _OTHER_AFTER = re.compile(rf"^\s*(?:by|of|in)\s+(?:(?:her|his|their|a|the|my)\s+
 #: Figures of speech and jokes: the words of risk used of something else.
 _FIGURATIVE = re.compile(
     r"\b(?:jok(?:e|es|ed|ing|ingly)|in\s+jest|figure\s+of\s+speech|figuratively|not\s+literal(?:ly)?|"
-    r"tongue[\s-]in[\s-]cheek|sarcastic(?:ally)?|venting|hyperbole|expression|manner\s+of\s+speaking)\b",
+    r"tongue[\s-]in[\s-]cheek|sarcastic(?:ally)?|venting|hyperbole|expression|manner\s+of\s+speaking|"
+    r"(?:was|were|is)\s+(?:conditional|hypothetical))\b",
     re.I,
 )
 
@@ -124,8 +128,15 @@ def _negated(clause: str, start: int, end: int) -> bool:
     return bool(_POST_NEGATION.match(clause[end:]))
 
 
+#: Another person's report about themselves: "her brother disclosed last month that he has been cutting".
+_OTHER_REPORTS = re.compile(
+    rf"\b{_RELATIVE}\b[^.;]{{0,40}}\b(?:disclosed|said|says|told|tells|reports?|reported|admitted|revealed)\b[^.;]{{0,30}}\bthat\b",
+    re.I,
+)
+
+
 def _other(clause: str, start: int, end: int) -> bool:
-    if _OTHER_AFTER.match(clause[end:]):
+    if _OTHER_AFTER.match(clause[end:]) or _OTHER_REPORTS.search(clause[:start]):
         return True
     before = clause[:start]
     others = list(_OTHER_BEFORE.finditer(before))

@@ -12,7 +12,7 @@ _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if
 _MONTHS["sept"] = 9
 MONTH_NAME = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b(?!/\d)")
 _MONTH_FIRST = re.compile(rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(\d{{4}}))?\b", re.I)
 _WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
@@ -37,14 +37,52 @@ def _upcoming(month: int, day: int, today: date) -> date | None:
     return candidate
 
 
-def parse_dates(text: str, today: date) -> list[tuple[int, date]]:
-    """Every date written in the text, with its position: ISO, US numeric (m/d/y), written months, relative."""
+_STATED_DAY_FIRST = re.compile(
+    r"\b(?:DD[/.-]MM(?:[/.-]YY(?:YY)?)?|day[\s-]first|UK\s+(?:date\s+)?(?:format|convention|dates?)|"
+    r"British\s+date|dates?\s+(?:are\s+)?(?:written\s+)?(?:as\s+)?(?:day/month|d/m))\b",
+    re.I,
+)
+_STATED_MONTH_FIRST = re.compile(
+    r"\b(?:MM[/.-]DD(?:[/.-]YY(?:YY)?)?|month[\s-]first|US\s+(?:date\s+)?(?:format|convention|dates?))\b", re.I
+)
+#: Words that mark British writing, where an unmarked numeric date is read day-first.
+_BRITISH = re.compile(
+    r"\b(?:NHS|GP|A&E|mum|colour|behaviour\w*|organis\w+|programme|counselling|practise[sd]?|centre|"
+    r"paediatric|haematology|CAMHS|IAPT|Talking\s+Therapies|health\s+visitor|sixth\s+form|Year\s+1[0-3]|"
+    r"recognis\w+|stabilis\w+|prioritis\w+|flat|fortnight\w*|A-levels?|GCSEs?)\b"
+)
+
+
+def day_first(text: str) -> bool:
+    """Whether numeric dates in this intake are written day-first: as the note states; else as a date that can only
+    be read one way shows ("23/11/2026"); else by British writing (NHS, GP, mum, behaviour…)."""
+    if _STATED_DAY_FIRST.search(text):
+        return True
+    if _STATED_MONTH_FIRST.search(text):
+        return False
+    firsts = [
+        (int(m.group(1)), int(m.group(2)))
+        for m in _NUMERIC_DATE.finditer(text)
+        if m.group(3) and max(int(m.group(1)), int(m.group(2))) <= 31  # a year makes it a date, not "86/52" or "5/6"
+    ]
+    if any(a > 12 >= b for a, b in firsts):
+        return True
+    if any(b > 12 >= a for a, b in firsts):
+        return False
+    return len(_BRITISH.findall(text)) >= 2
+
+
+def parse_dates(text: str, today: date, day_first: bool = False) -> list[tuple[int, date]]:
+    """Every date written in the text, with its position: ISO, numeric (month-first unless `day_first`), written
+    months, relative."""
     found: list[tuple[int, date]] = []
     for m in _ISO_DATE.finditer(text):
         if d := _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3))):
             found.append((m.start(), d))
     for m in _NUMERIC_DATE.finditer(text):
         month, day, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        if day_first:
+            month, day = day, month
         if year:
             full_year = int(year) + (2000 if len(year) == 2 else 0)
             d = _safe_date(full_year, month, day)

@@ -24,7 +24,7 @@ _OTHER_PERSON = (
     r"girlfriend))?|stepfather|stepdad|stepmother|father|dad|mother|mum|mom|son|daughter|brother|sister|carer|"
     r"caregiver|uncle|landlord|pimp|(?:she|he|they)|him)"
 )
-_VICTIM = r"(?:her|him|them|me|the\s+client|pt|the\s+patient|my|his|their|[A-Z]\.?)"
+_VICTIM = r"(?:her|him|them|me|the\s+client|pt|the\s+patient|(?-i:[A-Z]\.))\b"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ DANGER_CUES = (
     ),
     _cue(
         "threats to kill",
-        rf"\bthreat\w*\s+(?:to\s+)?kill|\bthreat\w*\s+(?:her|his|their)\s+life|\b(?:said|says|told\s+{_VICTIM})\s+"
+        rf"\bthreat\w*\s+(?:to\s+)?kill|\b(?:would|will|'d|'ll|threaten\w*\s+to|going\s+to)\s+(?:shoot|stab|kill)\s+(?:her|him|them|me)\b|\bthreat\w*\s+(?:her|his|their)\s+life|\b(?:said|says|told\s+{_VICTIM})\s+"
         r"(?:he|she|they)(?:'d|\s+would|\s+will|'ll)\s+kill",
     ),
     _cue(
@@ -110,7 +110,8 @@ _CLIENT_ACTOR = re.compile(
 )
 _DANGER_DENIAL = re.compile(
     r"\b(?:IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
-    r"safety\s+concerns?\s+at\s+home)\b",
+    r"safety\s+concerns?\s+at\s+home|safeguarding\s+concerns?|concerns?\s+about\s+(?:the\s+)?(?:kids|children)(?:'s)?\s+"
+    r"(?:care|safety))\b",
     re.I,
 )
 _FEELS_SAFE = re.compile(
@@ -118,14 +119,15 @@ _FEELS_SAFE = re.compile(
 )
 
 _HALLUCINATIONS = re.compile(
-    r"\bhallucinat\w*|(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+(?:a\s+)?voices?|\bvoices?\s+"
+    r"\bhallucinat\w*|\bcommand\s+(?:content|voices?)|\bvoices\s+(?:\w+\s+){0,2}(?:command|content|loud|distressing)|"
+    r"(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+(?:a\s+)?voices?|\bvoices\s+"
     r"(?:tell\w*|say\w*|command\w*|instruct\w*|comment\w*|tell\s+him|tell\s+her|that|which|he\s+hears|she\s+hears|"
     r"they\s+hear)|\bresponding\s+to\s+internal\s+stimuli|\bRTIS\b|\bseeing\s+(?:things|figures|shadows|people)\s+"
     r"(?:that|who|others)\s+(?:aren'?t|are\s+not|can'?t)",
     re.I,
 )
 _COMMAND = re.compile(
-    r"\bcommand\s+hallucinations?|\bvoices?\s+(?:\w+\s+){0,3}(?:tell\w*|command\w*|instruct\w*|order\w*|urg\w*)\s+"
+    r"\bcommand\s+(?:hallucinations?|content|voices?)|\bvoices?\s+(?:\w+\s+){0,3}(?:tell\w*|command\w*|instruct\w*|order\w*|urg\w*)\s+"
     r"(?:him|her|them|me)\b",
     re.I,
 )
@@ -361,9 +363,9 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
                 if found.other_experiencer or found.hypothetical:
                     continue
                 if not _ALCOHOL_OR_BENZO.search(clause) and not re.search(
-                    r"withdrawal|DTs|delirium|CIWA|detox|eye[\s-]?opener", match.group(0), re.I
+                    r"withdrawal\s+(?:seizure|fit)|DTs|delirium|CIWA|detox|eye[\s-]?opener", match.group(0), re.I
                 ):
-                    continue  # "shakes" or "seizures" alone, with no substance in the sentence, are not withdrawal
+                    continue  # "withdrawal", "shakes" or "seizures" with no substance in the sentence are not withdrawal
                 benzo = re.search(
                     r"benzo|alprazolam|xanax|diazepam|valium|clonazepam|klonopin|lorazepam|ativan|temazepam",
                     clause,

@@ -11,7 +11,10 @@ from clinical.record import ReportedLogistics
 from clinical.vocabulary import Frequency, SessionFormat
 
 _FREQUENCIES = (
-    (r"\b(?:three|3)\s*(?:x|times)\s*(?:a|per|/)\s*week\b|\bthrice\s+weekly\b", Frequency.THREE_TIMES_WEEKLY),
+    (
+        r"\b(?:three|3)\s*(?:x|times)\s*(?:(?:a|per|/)\s*week\b|(?:a\s+)?weekly\b)|\bthrice\s+weekly\b",
+        Frequency.THREE_TIMES_WEEKLY,
+    ),
     (
         r"\btwice\s+(?:a\s+|per\s+)?week(?:ly)?\b|\b(?:two|2)\s*(?:x|times)\s*(?:a\s+|per\s+|/\s*)week\b|\b2x/w(?:ee)?k\b|\bsemi-?weekly\b",
         Frequency.TWICE_WEEKLY,
@@ -48,8 +51,9 @@ _NAMED_INTERVALS = (
 _UNIT_DAYS = {"day": 1, "week": 7, "wk": 7, "month": 30, "mo": 30}
 
 
-def extract_logistics(text: str, today: date) -> ReportedLogistics:
-    """Frequency, length, start date, number of sessions, review interval and format, as written."""
+def extract_logistics(text: str, today: date, day_first: bool = False) -> ReportedLogistics:
+    """Frequency, length, start date, number of sessions, review interval and format, as written (numeric dates
+    day-first when the intake writes them so)."""
     plan = ReportedLogistics()
     # Logistics are often one run-on line ("weekly, start 12/1, review every 90 days"): split on commas too.
     parts = [p.strip() for c in clauses(text) for p in re.split(r",|\band\b", c) if p.strip()]
@@ -87,7 +91,7 @@ def extract_logistics(text: str, today: date) -> ReportedLogistics:
             plan.review_interval_days = named
             break
 
-    start_dates = parse_dates(non_review, today)
+    start_dates = parse_dates(non_review, today, day_first)
     starting = re.search(r"\b(?:start\w*|begin\w*|first\s+session|commenc\w*|from|intake\s+on)\b", non_review, re.I)
     if start_dates:
         if starting:

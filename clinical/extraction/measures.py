@@ -8,17 +8,28 @@ from dataclasses import dataclass, field
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.record import Measure
 
-_NUMBER = r"(-?\d{1,3}(?:\.\d+)?)"
-_LINKER = r"(?:\s*(?:total|score[sd]?|scored|of|was|is|=|:|at|came\s+(?:back\s+)?(?:at|as)|of\s+a)\s*)*"
+_NUMBER = r"(-?\d{1,3}(?:\.\d+)?)(?![\d])(?!\.\d)"
+#: Words between a name and its score: "PHQ-9 today: 17", "PCL-5 at intake = 44", "GAD-7 total score was 12",
+#: "EDE-Q global 4.2", "ASRS-v1.1 Part A: 5 of 6", "K10 (self-report) 24".
+_LINKER = (
+    r"(?:\s*(?:total|global|score[sd]?|scored|of|was|is|=|:|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
+    r"at\s+(?:intake|referral|assessment|baseline|screening|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
+    r"intake|referral|baseline|initial|self[\s-]report(?:ed)?|clinician[\s-]rated|parent[\s-]report(?:ed)?|"
+    r"child[\s-]report(?:ed)?|\((?:[^()]{1,30})\)|this\s+week|last\s+week|-(?=\s)|–)\s*)*"
+)
+#: After the score, the maximum it is out of ("14/30", "5 of 6", "24 out of 30").
+_OUT_OF = re.compile(r"^\s*(?:/|of|out\s+of)\s*(\d{1,3})\b")
+_NOT_A_SCORE = re.compile(r"^\s*(?:%|(?:days|weeks|months|years|items|sessions|mg|minutes|hours)\b)")
+_CORRECTION = re.compile(r"\b(?:correct(?:ed|ion)|should\s+(?:read|be)|typo|actually|amended)\b\W*$", re.I)
 
 
 def _instrument_regexes(instrument: Instrument) -> tuple[re.Pattern, re.Pattern]:
     # Acronyms are matched case-sensitively so that ordinary words ("spin", "ace") are not measures.
     name = rf"(?<![A-Za-z0-9])(?:{instrument.pattern})(?![A-Za-z0-9])"
-    after = re.compile(
-        rf"{name}{_LINKER}\s*(?:\(\s*)?{_NUMBER}(?!\s*(?:/\s*\d|%|\s*(?:days|weeks|months|years|items)))"
+    after = re.compile(rf"{name}{_LINKER}\s*(?:\(\s*)?{_NUMBER}")
+    before = re.compile(
+        rf"{_NUMBER}\s*(?:(?:/|out\s+of)\s*\d+\s*)?(?:points?\s+)?on\s+(?:the\s+|a\s+|an\s+|her\s+|his\s+|their\s+)?{name}"
     )
-    before = re.compile(rf"{_NUMBER}\s*(?:/\s*\d+\s*)?(?:points?\s+)?on\s+(?:the\s+|a\s+|an\s+)?{name}")
     return after, before
 
 
@@ -35,37 +46,92 @@ class MeasureResult:
     missing_scores: list[str] = field(default_factory=list)
 
 
-def extract_measures(text: str) -> MeasureResult:
-    """Find instrument scores; out-of-range scores are rejected with a message, never recorded."""
-    found: dict[str, tuple[int, Measure]] = {}
+def _person_scores(text: str, instrument: Instrument, people: dict[str, str]) -> list[tuple[int, int, str, float]]:
+    """Per-person scores in couple and family work: "PHQ-A: Tobi 9, Chi 14", "K. CSI-16 38", "CSI-16 (Jo) 41"."""
+    if not people:
+        return []
+    names = "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
+    name = rf"(?<![A-Za-z0-9])(?:{instrument.pattern})(?![A-Za-z0-9])"
+    person = rf"(?<![A-Za-z])(?P<person>{names})(?![A-Za-z])"
+    found = []
+    # "PHQ-A: Tobi 9, Chi 14" — a list of people and scores after the name.
+    for m in re.finditer(
+        rf"{name}\s*(?:\([^)]*\))?\s*[:=-]?\s*((?:(?:{names})(?:'s)?\s*[:=]?\s*\d{{1,3}}(?:\.\d+)?\s*(?:/\s*\d+)?[,;]?\s*(?:and\s+)?)+)",
+        text,
+    ):
+        for pair in re.finditer(rf"{person}(?:'s)?\s*[:=]?\s*{_NUMBER}", m.group(1)):
+            found.append(
+                (m.start(1) + pair.start(), m.start(1) + pair.end(), pair.group("person"), float(pair.group(2)))
+            )
+    # "K. CSI-16 38", "Jo's PHQ-9 = 12", "CSI-16 (M.) 34".
+    for m in re.finditer(
+        rf"{person}(?:'s|’s)?\s*(?:[:,-]\s*)?{name}{_LINKER}{_NUMBER}|{name}\s*\((?P<p2>{names})\)\s*[:=]?\s*{_NUMBER}",
+        text,
+    ):
+        who = m.group("person") or m.group("p2")
+        score = next(g for g in reversed(m.groups()) if g is not None and re.fullmatch(r"-?\d+(?:\.\d+)?", g))
+        found.append((m.start(), m.end(), people[who], float(score)))
+    return found
+
+
+def _nearest_person(text: str, start: int, people: dict[str, str]) -> str | None:
+    """The participant named last before a score in the same sentence ("Jo: low mood, withdrawn; PHQ-9 12")."""
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    before = text[sentence_start:start]
+    names = "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
+    hits = list(re.finditer(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])", before))
+    return people[hits[-1].group(0)] if hits else None
+
+
+def extract_measures(text: str, people: dict[str, str] | None = None) -> MeasureResult:
+    """Find instrument scores in the ways clinicians write them, every administration kept in the order written
+    (a later "corrected" score replaces the one before it). Per-person scores are read when `people` (the couple's
+    or family's names and role words → name) are given; a score with no name of its own then belongs to the person
+    named last before it in its sentence. Out-of-range scores are rejected with a message, never recorded."""
+    found: list[tuple[int, Measure]] = []
     errors: list[str] = []
     claimed: list[tuple[int, int]] = []  # spans already used, so "AUDIT-C 5" is not also "AUDIT 5"
     named: set[str] = set()
     scored: set[str] = set()  # given a number, valid or not: only names with no number at all are "missing"
+
+    def record(instrument: Instrument, start: int, end: int, score: float, person: str | None) -> None:
+        claimed.append((start, end))
+        scored.add(instrument.name)
+        if not instrument.in_range(score):
+            errors.append(
+                f"{instrument.name} scores run from {instrument.low:g} to {instrument.high:g}; "
+                f"{score:g} is out of range, so it was not recorded. Please check the score."
+            )
+            return
+        measure = Measure(name=instrument.name, score=score, severity=instrument.severity(score), person=person)
+        if _CORRECTION.search(text[max(0, start - 30) : start]):
+            found[:] = [(pos, m) for pos, m in found if (m.name, m.person) != (measure.name, person)]
+        if not any((m.name, m.score, m.person) == (measure.name, measure.score, person) for _, m in found):
+            found.append((start, measure))
+
     for instrument in INSTRUMENTS:
         after, before = _INSTRUMENT_REGEXES[instrument.name]
         for name_match in _INSTRUMENT_NAMES[instrument.name].finditer(text):
             if not any(s <= name_match.start() < e for s, e in claimed):
                 named.add(instrument.name)
+        for start, end, person, score in _person_scores(text, instrument, people or {}):
+            if not any(s <= start < e or s < end <= e for s, e in claimed):
+                record(instrument, start, end, score, person)
         for regex in (after, before):
             for match in regex.finditer(text):
                 if any(s <= match.start() < e or s < match.end() <= e for s, e in claimed):
                     continue
-                claimed.append(match.span())
-                scored.add(instrument.name)
-                score = float(match.group(1))
-                if not instrument.low <= score <= instrument.high:
-                    errors.append(
-                        f"{instrument.name} scores run from {instrument.low:g} to {instrument.high:g}; "
-                        f"{score:g} is out of range, so it was not recorded. Please check the score."
-                    )
+                rest = text[match.end() :]
+                if regex is after and _NOT_A_SCORE.match(rest):
                     continue
-                measure = Measure(name=instrument.name, score=score, severity=instrument.severity(score))
-                # The latest mention wins: later text is usually a correction or the newest score.
-                previous = found.get(instrument.name)
-                if previous is None or match.start() >= previous[0]:
-                    found[instrument.name] = (match.start(), measure)
+                out_of = _OUT_OF.match(rest) if regex is after else None
+                maximum = float(out_of.group(1)) if out_of else None
+                if maximum is not None and maximum != instrument.high and not instrument.in_range(maximum):
+                    continue  # "3/7 days": a count of days, not this instrument's score
+                end = match.end() + (out_of.end() if out_of else 0)
+                person = _nearest_person(text, match.start(), people) if people else None
+                record(instrument, match.start(), end, float(match.group(1)), person)
+    measures = [m for _, m in sorted(found, key=lambda item: item[0])]
     order = [i.name for i in INSTRUMENTS]
-    measures = sorted((m for _, m in found.values()), key=lambda m: order.index(m.name))
     missing = [name for name in order if name in named and name not in scored]
     return MeasureResult(measures=measures, errors=errors, missing_scores=missing)

@@ -48,7 +48,9 @@ _LETHAL_PLAN = re.compile(
 )
 _INTENT = re.compile(r"\bintent(?:ion)?s?\b", re.I)
 _MEANS = re.compile(
-    r"\b(?:firearms?|guns?|rifles?|pistols?|handguns?|weapons?|pills|medications?|meds|stockpil\w*|overdos\w*|"
+    r"\b(?:firearms?|guns?|rifles?|pistols?|handguns?|shotguns?|weapons?|pills|tablets|medications?|meds|stockpil\w*|"
+    r"overdos\w*|paracetamol|acetaminophen|opioids?|morphine|oxycodone|tramadol|codeine|zopiclone|sleeping\s+pills|insulin|"
+    r"lithium|"
     r"ropes?|knives|knife|razors?|blades?|bridge|car\s+exhaust|poison)\b",
     re.I,
 )
@@ -59,7 +61,9 @@ _SELF_HARM = re.compile(
     re.I,
 )
 _HI = re.compile(
-    r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
+    r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
+    r"(?:hurt|harm|kill|attack|hit)\w*\s+(?:anyone|any\s*one|others|someone|somebody|other\s+people|people|(?-i:[A-Z][a-z]+))\b"
+    r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
     r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b",
     re.I,
 )
@@ -82,6 +86,11 @@ _RECENCY = re.compile(
     re.I,
 )
 _VOICES = re.compile(r"\bvoices?\b|\bcommand\s+hallucinations?", re.I)
+_OWN = re.compile(r"\b(?:her|his|their)\s+own\b|\b(?:client|pt|patient)(?:'s|’s)\b", re.I)
+#: Means given up: "sold his rifle in 2022", "gave the pills to his sister".
+_GOT_RID = re.compile(
+    r"\b(?:sold|got\s+rid\s+of|gave\s+away|gave\s+up|removed|handed\s+(?:in|over)|disposed\s+of|surrendered)\b", re.I
+)
 _WEAPON_WORD = re.compile(r"firearms?|guns?|rifles?|pistols?|handguns?|weapons?|knife|knives", re.I)
 _PROTECTIVE = re.compile(
     r"\b(?:protective\s+factors?|reasons?\s+for\s+living)\b\s*(?:include|includes|are|is|:|-|–)?\s*(.+)", re.I
@@ -139,6 +148,8 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         if event not in history:
             history.append(event)
 
+    hazards = extract_hazards(text, risk_section)
+    others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
         denial_counts = _denial_counts(clause, in_risk_section)
@@ -184,9 +195,9 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                         continue
                     if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
                         bucket.append(not negated)
-            others_weapon = weapon_held_by_other(clause)
+            others_weapon = weapon_held_by_other(clause) or (others_weapon_reported and not _OWN.search(clause))
             for match in _MEANS.finditer(clause):
-                negated = is_negated(clause, match.start())
+                negated = is_negated(clause, match.start()) or bool(_GOT_RID.search(clause[: match.start()]))
                 if others_weapon and _WEAPON_WORD.fullmatch(match.group(0)):
                     continue  # a partner's gun is danger from others, not the client's means
                 if not negated:
@@ -252,7 +263,6 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         si = SuicidalIdeation.DENIED
     else:
         si = None
-    hazards = extract_hazards(text, risk_section)
     return RiskAssessment(
         suicidal_ideation=si,
         suicide_plan=_combine(plan),

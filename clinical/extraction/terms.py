@@ -5,21 +5,43 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from clinical.extraction.context import clauses, mention_negated
 from knowledge.models import Taxonomy
 
+#: US and UK spellings of the same word: a term written either way matches text written either way.
+_SPELLINGS = (
+    ("behavioral", "behaviou?ral"),
+    ("behavior", "behaviou?r"),
+    ("centered", "cent(?:ere|re)d"),
+    ("center", "cent(?:er|re)"),
+    ("program", "program(?:me)?"),
+    ("ize", "i[sz]e"),
+    ("izing", "i[sz]ing"),
+    ("ization", "i[sz]ation"),
+)
+
+
+def _spelled_either_way(term: str) -> str:
+    pattern = re.escape(term)
+    for us, either in _SPELLINGS:
+        pattern = re.sub(rf"{us}(?=\\?\W|$)" if us.startswith("iz") else us, either, pattern)
+    return pattern
+
 
 def _vocabulary_patterns(terms: Iterable[str]) -> tuple[re.Pattern, ...]:
-    """One regex for a list of terms: acronyms (4 letters or fewer) must be upper case, words any case."""
+    """One regex for a list of terms: acronyms (4 letters or fewer) must be upper case and may carry a variant's
+    suffix ("CBTp", "CBT-E", "DBT-A", "IPT-A"), words any case and in US or UK spelling."""
     short = sorted({t.upper() for t in terms if len(t) <= 4}, key=len, reverse=True)
     long = sorted({t for t in terms if len(t) > 4}, key=len, reverse=True)
     patterns = []
     if short:
-        patterns.append(re.compile(rf"(?<![A-Za-z])(?:{'|'.join(map(re.escape, short))})(?![A-Za-z])"))
+        names = "|".join(map(re.escape, short))
+        patterns.append(re.compile(rf"(?<![A-Za-z])(?:TF-)?(?:{names})(?:-?[A-Z]|p)?(?![A-Za-z])"))
     if long:
-        patterns.append(re.compile(rf"\b(?:{'|'.join(map(re.escape, long))})\b", re.I))
+        patterns.append(re.compile(rf"\b(?:{'|'.join(map(_spelled_either_way, long))})\b", re.I))
     return tuple(patterns)
 
 
@@ -35,6 +57,23 @@ def area_patterns(taxonomy: Taxonomy) -> tuple[tuple[str, tuple[re.Pattern, ...]
     return tuple((a.id, _vocabulary_patterns(a.terms)) for a in taxonomy.problem_areas)
 
 
+def _mentions(clause: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...]], ...]) -> list[tuple[str, re.Match]]:
+    """(vocabulary id, match) for every term in a clause, leaving out a match inside a longer one of another id
+    ("family systems" inside "Internal Family Systems" is IFS, not family therapy)."""
+    found = [(vocab_id, m) for vocab_id, regexes in patterns for regex in regexes for m in regex.finditer(clause)]
+    return [
+        (vocab_id, m)
+        for vocab_id, m in found
+        if not any(
+            other_id != vocab_id
+            and o.start() <= m.start()
+            and m.end() <= o.end()
+            and (o.end() - o.start()) > (m.end() - m.start())
+            for other_id, o in found
+        )
+    ]
+
+
 def vocabulary_hits(text: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...]], ...]) -> dict[str, dict[str, int]]:
     """For each vocabulary id, the terms mentioned without negation and where each was first seen."""
     hits: dict[str, dict[str, int]] = {}
@@ -42,16 +81,64 @@ def vocabulary_hits(text: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...]
     for clause in clauses(text):
         start = text.find(clause, offset)
         offset = max(offset, start)
-        for vocab_id, regexes in patterns:
-            for regex in regexes:
-                for match in regex.finditer(clause):
-                    negated = mention_negated(clause, match)
-                    if not negated:
-                        hits.setdefault(vocab_id, {}).setdefault(match.group(0).lower(), start + match.start())
+        for vocab_id, match in _mentions(clause, patterns):
+            if not mention_negated(clause, match):
+                hits.setdefault(vocab_id, {}).setdefault(match.group(0).lower(), start + match.start())
     return hits
 
 
-def extract_orientation(text: str, taxonomy: Taxonomy) -> list[str]:
-    """Modality ids named in the text, in the order first named; short acronyms must be upper case."""
-    hits = vocabulary_hits(text, _modality_patterns(taxonomy))
-    return sorted(hits, key=lambda modality: min(hits[modality].values()))
+#: An approach put off or ruled out for now: "EMDR deferred until she is living safely", "CBT relapse prevention
+#: after detox", "couples work not indicated while violence continues", "stage 2", "on hold".
+_DEFERRED = re.compile(
+    r"\b(?:defer(?:red|ring)?|postpone[sd]?|on\s+hold|put\s+off|later\s+(?:on|in\s+treatment|phase|stage)|at\s+a\s+later|"
+    r"(?:in\s+)?(?:stage|phase)\s+(?:2|two|II)|second\s+(?:stage|phase)|not\s+(?:yet|now|at\s+this\s+(?:time|stage)|"
+    r"until|while|during)|(?:only\s+)?(?:once|when|after|until)\s+(?:she|he|they|the\s+client|pt|mood|symptoms|"
+    r"stabili[sz]\w*|stable|safe|sober|abstinent|detox|living|medically|weight|the\s+\w+\s+(?:is|are|has))|"
+    r"contraindicated|not\s+(?:indicated|appropriate|suitable|recommended|safe)|would\s+be\s+premature|premature)\b",
+    re.I,
+)
+#: "EMDR later", "with CBT to follow" — a deferral written after the name.
+_DEFERRED_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,4}?(?:later|to\s+follow|afterwards|down\s+the\s+line|in\s+future)\b", re.I
+)
+
+
+_SEGMENT_BREAK = re.compile(r"[,()]|\s[-–—]\s|\b(?:and|with|plus|then)\b(?=\s+[A-Z])")
+
+
+def _segment(clause: str, match: re.Match) -> str:
+    """The part of a clause a deferral cue must share with a modality's name: between commas, dashes, brackets
+    and "and"/"with"/"then" before another named approach."""
+    starts = [m.end() for m in _SEGMENT_BREAK.finditer(clause) if m.end() <= match.start()]
+    ends = [m.start() for m in _SEGMENT_BREAK.finditer(clause) if m.start() >= match.end()]
+    return clause[(starts[-1] if starts else 0) : (ends[0] if ends else len(clause))]
+
+
+@dataclass
+class Orientation:
+    """The approaches chosen for now (first named first) and those put off or ruled out for now."""
+
+    current: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)
+
+
+def extract_orientation(text: str, taxonomy: Taxonomy) -> Orientation:
+    """Modality ids named in the text: those chosen now in the order first named, and those the clinician put off
+    ("EMDR deferred until stabilised") or ruled out for now; short acronyms must be upper case."""
+    current: dict[str, int] = {}
+    deferred: list[str] = []
+    offset = 0
+    for clause in clauses(text):
+        start = text.find(clause, offset)
+        offset = max(offset, start)
+        for modality, match in _mentions(clause, _modality_patterns(taxonomy)):
+            segment = _segment(clause, match)
+            put_off = _DEFERRED.search(segment) or _DEFERRED_AFTER.match(clause[match.end() :])
+            negated = mention_negated(clause, match)
+            if put_off or (negated and re.search(r"\bnot\s+(?:\w+\s+){0,3}(?:for\s+)?now\b", clause, re.I)):
+                if modality not in deferred:
+                    deferred.append(modality)
+            elif not negated:
+                current.setdefault(modality, start + match.start())
+    ordered = sorted(current, key=current.__getitem__)
+    return Orientation(current=ordered, deferred=[m for m in deferred if m not in current])

@@ -26,7 +26,9 @@ class TestExtraction:
             fake.with_structured_output(LLMIntakeFacts), record_with_identifiers(), library.taxonomy, True
         )
         assert facts["problem_areas"] == ["sleep"] and facts["orientation"] == ["cbt"]
-        assert facts["measures"] == [{"name": "PHQ-9", "score": 19, "severity": "moderately severe"}]
+        assert facts["measures"] == [
+            {"name": "PHQ-9", "score": 19, "severity": "moderately severe", "person": None, "administered": None}
+        ]
         assert facts["session"]["frequency"] == "weekly" and facts["session"]["duration_minutes"] is None
         assert facts["client_words"] == ["I want to sleep again"]
 

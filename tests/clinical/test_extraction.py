@@ -227,21 +227,23 @@ class TestOrientation:
     def test_several_in_order(self, library):
         """Several orientations are found, in the order named."""
         text = "Psychodynamic, with some CBT and ACT skills"
-        assert extract_orientation(text, library.taxonomy) == ["psychodynamic", "cbt", "act"]
+        assert extract_orientation(text, library.taxonomy).current == ["psychodynamic", "cbt", "act"]
 
     def test_negated_and_lowercase_acronyms(self, library):
-        """'not EMDR' is excluded and ordinary words like 'act' do not count."""
+        """'not EMDR for now' is put off, not chosen, and ordinary words like 'act' do not count."""
         text = "I will act warmly; person-centered and IFS parts work, not EMDR for now"
-        assert extract_orientation(text, library.taxonomy) == ["person-centered", "ifs"]
+        orientation = extract_orientation(text, library.taxonomy)
+        assert (orientation.current, orientation.deferred) == (["person-centered", "ifs"], ["emdr"])
 
     def test_contraindicated_is_excluded(self, library):
         """'Conjoint couples therapy contraindicated' does not choose couples or family work."""
         text = "Conjoint couples therapy contraindicated due to IPV. Individual CBT; do NOT use EFT."
-        assert extract_orientation(text, library.taxonomy) == ["cbt"]
+        orientation = extract_orientation(text, library.taxonomy)
+        assert (orientation.current, orientation.deferred) == (["cbt"], ["family-systems"])
 
     def test_unclear(self, library):
         """No recognisable orientation gives an empty list (the engine then offers choices)."""
-        assert extract_orientation("whatever works best", library.taxonomy) == []
+        assert extract_orientation("whatever works best", library.taxonomy).current == []
 
 
 class TestLogistics:
