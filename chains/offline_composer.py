@@ -141,6 +141,9 @@ class OfflineComposer:
                 sessions=session.sessions,
             ),
             risk_reported=record.risk.calls_for_safety_plan,
+            risk_kinds=[kind.value for kind in record.risk.reported_kinds],
+            risk_assessed=record.risk.assessed,
+            risk_not_assessed_reason=record.risk.not_assessed_reason or "",
             safety_plan=safety_plan(record) if record.risk.calls_for_safety_plan else None,
             progress_monitoring=ProgressMonitoring(
                 measures=list(dict.fromkeys(m.name for m in record.measures)),

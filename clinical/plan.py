@@ -173,6 +173,13 @@ class TreatmentPlan(StoredDocument):
     interventions: list[Intervention] = Field(default_factory=list)
     session_plan: PlanSessions = Field(default_factory=PlanSessions)
     risk_reported: bool = Field(default=False, description="The intake reported risk, so a safety plan is required.")
+    risk_kinds: list[str] = Field(
+        default_factory=list, description="The kinds of risk the intake reported (`clinical.risk.RiskKind` values)."
+    )
+    risk_assessed: bool = Field(default=True, description="Whether the intake assessed risk at all.")
+    risk_not_assessed_reason: str = Field(
+        default="", description="Why risk was not assessed, in the clinician's words (needed to sign without it)."
+    )
     safety_plan: SafetyPlan | None = None
     progress_monitoring: ProgressMonitoring = Field(default_factory=ProgressMonitoring)
     discharge_criteria: list[str] = Field(default_factory=list)

@@ -13,6 +13,10 @@ import re
 from collections.abc import Container, Iterator
 
 from clinical.plan import GAP_MARKERS, SAFETY_PLAN_STEPS, Flag, TreatmentPlan, safety_step_title
+from clinical.risk import PLAN_ELEMENTS, RiskKind
+
+#: Reported kinds whose plan element the Stanley–Brown safety plan does not cover (the drafting issue builds them).
+_BEYOND_SAFETY_PLAN = frozenset({RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL})
 
 _ACTION_VERBS = frozenset(
     [
@@ -169,6 +173,23 @@ def lint(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
         flag("discharge-criteria", "error", "No discharge criteria.", "discharge_criteria")
     if plan.safety_plan is None and plan.risk_reported:
         flag("safety-plan", "error", "Risk was reported but the plan has no safety plan.", "safety_plan")
+    if not plan.risk_assessed and not plan.risk_not_assessed_reason.strip():
+        flag(
+            "risk-not-assessed",
+            "error",
+            "Risk was not assessed at intake. Assess it (and update the intake), or record why it was not assessed.",
+            "risk_not_assessed_reason",
+        )
+    for kind in plan.risk_kinds:
+        if kind in _BEYOND_SAFETY_PLAN:
+            needs = PLAN_ELEMENTS[RiskKind(kind)]
+            flag(
+                "risk-element",
+                "warning",
+                f"The intake reported {RiskKind(kind).label}: the plan needs {needs.element[0].lower()}"
+                f"{needs.element[1:]} ({needs.source})",
+                "risk_kinds",
+            )
     for d, diagnosis in enumerate(plan.diagnoses):
         if not diagnosis.code_well_formed:
             flag(

@@ -505,6 +505,16 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
             key="plan_session_count",
             disabled=locked,
         )
+        reason = plan.risk_not_assessed_reason
+        if not plan.risk_assessed:
+            focus_note(plan, "risk_not_assessed_reason")
+            reason = st.text_area(
+                "Risk was not assessed at intake: why not?",
+                plan.risk_not_assessed_reason,
+                key="plan_risk_reason",
+                disabled=locked,
+                help="The plan cannot be signed until risk is assessed (update the intake) or you record why not.",
+            )
         st.markdown("**Safety plan** (Stanley–Brown; one item per line, written with the client)")
         if plan.risk_reported:
             st.caption("Risk was reported in the intake, so the plan needs a safety plan. Complete it with the client.")
@@ -566,6 +576,7 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
                     }
                 ),
                 "safety_plan": SafetyPlan(**{s: lines(t) for s, t in steps.items()}) if keep_safety else None,
+                "risk_not_assessed_reason": reason.strip(),
                 "progress_monitoring": monitoring.model_copy(
                     update={
                         "measures": [m.strip() for m in measures.split(",") if m.strip()],

@@ -13,6 +13,7 @@ from clinical.intake_engine import IntakeContext
 from clinical.plan import (
     TreatmentPlan,
 )
+from clinical.plan_checks import lint
 from clinical.record import ClientInfo, IntakeRecord, Measure, ReportedLogistics
 from clinical.replay import replay_intake
 from clinical.risk import RiskAssessment
@@ -37,9 +38,27 @@ def drafted(library_index, library):
 
 @pytest.mark.parametrize("name", CASES)
 def test_complete_intakes_pass_their_own_lint(drafted, name):
-    """A plan drafted from a complete intake has zero lint errors."""
-    _, plan, _ = drafted[name]
-    assert [f.message for f in plan.flags if f.severity == "error"] == []
+    """A drafted plan passes its own lint, except one error for unassessed risk until a reason is recorded."""
+    record, plan, _ = drafted[name]
+    errors = [f.code for f in plan.flags if f.severity == "error"]
+    if record.risk.assessed:
+        assert errors == [] and plan.risk_assessed
+        return
+    assert errors == ["risk-not-assessed"] and not plan.risk_assessed
+    explained = plan.model_copy(update={"risk_not_assessed_reason": "Client left early; risk to assess next session."})
+    assert [f for f in lint(explained) if f.severity == "error"] == []
+
+
+def test_reported_kinds_beyond_suicide_name_their_plan_element():
+    """Danger from others, psychosis and medical risk each make the plan check name the element the plan needs."""
+    plan = TreatmentPlan(
+        client=ClientInfo(alias="A"), risk_kinds=["danger_from_others", "psychosis", "medical", "suicide"]
+    )
+    warnings = [f.message for f in lint(plan) if f.code == "risk-element"]
+    assert len(warnings) == 3
+    assert "danger from others" in warnings[0] and "WHO" in warnings[0]
+    assert "early-intervention" in warnings[1] and "NICE CG178" in warnings[1]
+    assert "MEED" not in warnings[2] and "CR233" in warnings[2]
 
 
 @pytest.mark.parametrize("name", CASES)
