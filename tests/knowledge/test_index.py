@@ -107,6 +107,7 @@ class TestSearch:
             ("husband died in March and she cannot stop crying", "grief"),
             ("washes hands for hours because of contamination fears", "ocd"),
             ("drinking a bottle of wine every night to unwind", "substance-use"),
+            ("tired of living, no point going on like this", "suicidality"),
         ],
     )
     def test_finds_the_right_area(self, library_index, query, area):
