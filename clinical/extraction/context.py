@@ -85,6 +85,12 @@ _OTHER_BEFORE = re.compile(
 )
 #: A client-subject between the other person and the mention hands the mention back to the client.
 _CLIENT_SUBJECT = re.compile(r"\b(?:she|he|they|I|pt|client|patient|the\s+client|the\s+patient|who\s+herself)\b", re.I)
+#: An informant reporting about the client: "partner reports ongoing cutting", "mum has noticed scratches".
+_INFORMANT = re.compile(
+    r"^\s*(?:\w+\s+)?(?:reports?|reported|says|said|notes?|noted|states?|stated|describes?|described|observes?|observed|"
+    r"notic(?:es|ed)|found|finds|confirms?|confirmed|corroborates?)\b(?!\s+that\b)",
+    re.I,
+)
 _OTHER_AFTER = re.compile(rf"^\s*(?:by|of|in)\s+(?:(?:her|his|their|a|the|my)\s+)?{_RELATIVE}\b", re.I)
 
 #: Figures of speech and jokes: the words of risk used of something else.
@@ -144,8 +150,14 @@ def _other(clause: str, start: int, end: int) -> bool:
         return False
     last = others[-1]
     between = before[last.end() :]
-    # "her mother's suicide" / "brother self-harms": nothing hands the mention back to the client in between.
-    return len(between.split()) <= 4 and not _CLIENT_SUBJECT.search(between)
+    if _CLIENT_SUBJECT.search(between) or _INFORMANT.match(between):
+        return False  # "…, then she cut herself"; "partner reports ongoing cutting" (an informant, not the one)
+    # The other person as the sentence's subject reaches further ("Mum drinks heavily and has had withdrawal
+    # seizures") than one named in passing ("argued with her mother, then cut herself").
+    subject = len(before[: last.start()].split()) <= 2
+    if subject:
+        return len(between.split()) <= 10
+    return len(between.split()) <= 4 and "," not in between
 
 
 def _hypothetical(clause: str, start: int) -> bool:

@@ -56,14 +56,17 @@ _MEANS = re.compile(
 )
 _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
 _SELF_HARM = re.compile(
-    rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their)\s+(?:arms?|legs?|thighs?|wrists?|skin))"
+    rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
+    r"|\b(?:hx\s+of|history\s+of|h/o|past|prior|previous|recent|ongoing|started|stopped|urges?\s+(?:to|for))\s+cutting\b"
     rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
     re.I,
 )
 _HI = re.compile(
     r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
     r"(?:hurt|harm|kill|attack|hit)\w*\s+(?:anyone|any\s*one|others|someone|somebody|other\s+people|people|(?-i:[A-Z][a-z]+))\b"
-    r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
+    r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b"
+    r"|(?-i:\bI)(?:'ll|\s+will|'d|\s+would|'m\s+going\s+to|'m\s+gonna)\s+(?:kill|hurt|stab|shoot|strangle|beat\s+up|smash)\s+"
+    r"(?:him|her|them|you|(?-i:[A-Z][a-z]+))\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
     r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b",
     re.I,
 )
@@ -235,7 +238,12 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                     homicidal.append(False)
                     cite(RiskKind.HARM_TO_OTHERS, clause)
                 continue
-            if found.other_experiencer or found.figurative or (found.historical and not in_risk_section):
+            # A threat is a threat even when conditional ("if he touches the kids I'll kill him"): no hypothetical
+            # reading here, only jokes or figures of speech the clinician marked as such.
+            first_person = match.group(0).startswith("I")
+            if (found.other_experiencer and not first_person) or found.figurative:
+                continue
+            if found.historical and not in_risk_section:
                 continue
             if found.historical:
                 past("violence_to_others")
