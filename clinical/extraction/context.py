@@ -112,6 +112,20 @@ class Assertion:
     other_experiencer: bool = False
     figurative: bool = False
 
+    def reading(self, done_by_other: bool = False) -> str:
+        """One word for what the mention is, in the order a reader settles it: negated, other, hypothetical,
+        figurative, historical or present. With `done_by_other` (violence done to the client by someone else) the
+        other person is the actor, which does not make the mention someone else's."""
+        if self.negated:
+            return "negated"
+        if self.other_experiencer and not done_by_other:
+            return "other"
+        if self.hypothetical:
+            return "hypothetical"
+        if self.figurative:
+            return "figurative"
+        return "historical" if self.historical else "present"
+
     @property
     def present(self) -> bool:
         """The mention is the client's, now, and affirmed."""

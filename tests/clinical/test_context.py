@@ -8,25 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clinical.extraction.context import Assertion, assertion, clauses
+from clinical.extraction.context import assertion, clauses
 
 TABLE = yaml.safe_load((Path(__file__).parents[1] / "fixtures" / "phrasings" / "context.yaml").read_text("utf-8"))
-
-
-def reading(found: Assertion, done_by_other: bool = False) -> str:
-    """One class per mention, in the order a reader settles it (another person as the actor of violence done to the
-    client does not make the mention someone else's)."""
-    if found.negated:
-        return "negated"
-    if found.other_experiencer and not done_by_other:
-        return "other"
-    if found.hypothetical:
-        return "hypothetical"
-    if found.figurative:
-        return "figurative"
-    if found.historical:
-        return "historical"
-    return "present"
 
 
 def read(text: str, target: str, done_by_other: bool = False) -> str:
@@ -34,7 +18,7 @@ def read(text: str, target: str, done_by_other: bool = False) -> str:
     for clause in clauses(text):
         at = clause.find(target)
         if at >= 0:
-            return reading(assertion(clause, at, at + len(target)), done_by_other)
+            return assertion(clause, at, at + len(target)).reading(done_by_other)
     raise AssertionError(f"{target!r} is not in {text!r}")
 
 
