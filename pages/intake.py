@@ -9,11 +9,14 @@ import streamlit as st
 
 from services.intake import (
     MAX_ANSWER_CHARS,
+    PLAN_ELEMENTS,
     SECTION_ORDER,
     SECTIONS,
     SESSION_FORMATS,
     SESSION_FREQUENCIES,
     IntakeRecord,
+    RiskKind,
+    RiskStatus,
     StoreError,
     SuicidalIdeation,
     progress,
@@ -31,6 +34,13 @@ RISK_FLAGS = (
     ("self_harm", "Self-harm"),
     ("homicidal_ideation", "Homicidal ideation"),
 )
+#: Kinds of risk recorded as findings (status, features, evidence) rather than the detailed suicide fields.
+FINDINGS = (
+    ("danger_from_others", "Danger from others"),
+    ("psychosis", "Psychosis-related risk"),
+    ("medical", "Medical risk"),
+)
+STATUSES = [s.value for s in RiskStatus]
 SESSION_FIELDS = ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format")
 FIX = "intake_fix"
 NOTICE = "intake_notice"
@@ -75,8 +85,10 @@ def shown_values(record: IntakeRecord) -> dict[str, Any]:
         "orientation": data["orientation"],
         "risk.suicidal_ideation": data["risk"]["suicidal_ideation"],
         **{f"risk.{name}": data["risk"][name] for name, _ in RISK_FLAGS},
+        **{f"risk.{name}.status": data["risk"][name]["status"] for name, _ in FINDINGS},
+        "risk.not_assessed_reason": data["risk"]["not_assessed_reason"],
         **{f"session.{name}": data["session"][name] for name in SESSION_FIELDS},
-        "measures": [{"name": m["name"], "score": m["score"]} for m in data["measures"]],
+        "measures": [{"name": m["name"], "score": m["score"], "person": m["person"]} for m in data["measures"]],
     }
 
 
@@ -97,7 +109,8 @@ def form_values(revision: str, shown: dict[str, Any]) -> dict[str, Any]:
         name = str(row.get("name") or "").strip()
         if name and row.get("score") is not None:
             score = float(row["score"])
-            measures.append({"name": name, "score": int(score) if score.is_integer() else score})
+            person = str(row.get("person") or "").strip() or None
+            measures.append({"name": name, "score": int(score) if score.is_integer() else score, "person": person})
     values = {
         "client.age": None if value("age") is None else int(value("age")),
         "client.pronouns": value("pronouns").strip() or None,
@@ -105,6 +118,8 @@ def form_values(revision: str, shown: dict[str, Any]) -> dict[str, Any]:
         "orientation": list(value("orientation")),
         "risk.suicidal_ideation": IDEATION[value("suicidal_ideation")],
         **{f"risk.{name}": TRISTATE[value(name)] for name, _ in RISK_FLAGS},
+        **{f"risk.{name}.status": value(name) for name, _ in FINDINGS},
+        "risk.not_assessed_reason": value("not_assessed_reason").strip() or None,
         "session.frequency": value("frequency") or None,
         "session.duration_minutes": None if value("duration_minutes") is None else int(value("duration_minutes")),
         "session.start_date": start.isoformat() if isinstance(start, date) else None,
@@ -142,6 +157,8 @@ FIELD_LABELS = {
     "orientation": "orientation",
     "risk.suicidal_ideation": "suicidal ideation",
     **{f"risk.{name}": label.lower() for name, label in RISK_FLAGS},
+    **{f"risk.{name}.status": label.lower() for name, label in FINDINGS},
+    "risk.not_assessed_reason": "why risk was not assessed",
     "session.frequency": "frequency",
     "session.duration_minutes": "minutes per session",
     "session.start_date": "start date",
@@ -195,6 +212,15 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
         for name, label in RISK_FLAGS:
             current = getattr(risk, name)
             st.selectbox(label, list(TRISTATE), index=list(TRISTATE.values()).index(current), key=key(name))
+        for name, label in FINDINGS:
+            st.selectbox(label, STATUSES, index=STATUSES.index(shown[f"risk.{name}.status"]), key=key(name))
+        st.text_input(
+            "Why risk was not assessed (if it was not)",
+            value=risk.not_assessed_reason or "",
+            max_chars=300,
+            key=key("not_assessed_reason"),
+            help="A plan cannot be signed while risk is unassessed unless the reason is recorded.",
+        )
         st.markdown("**Sessions**")
         st.selectbox(
             "Frequency",
@@ -236,6 +262,7 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
             column_config={
                 "name": st.column_config.TextColumn("Measure", required=True, max_chars=20),
                 "score": st.column_config.NumberColumn("Score", required=True, min_value=0, max_value=200),
+                "person": st.column_config.TextColumn("Whose (couples, families)", max_chars=40),
             },
             key=key("measures"),
             width="stretch",
@@ -263,10 +290,40 @@ def side_panel(client_id: str, record: IntakeRecord, state) -> None:
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         getattr(st, notice[0])(escape_md(notice[1]))
+    risk_summary(record)
     with st.expander("Structured record — review and correct", expanded=False, icon=":material/fact_check:"):
         corrections_form(client_id, record)
     if settings().llm_provider != "none":
         model_gap_filling(client_id)
+
+
+def risk_summary(record: IntakeRecord) -> None:
+    """Each kind of risk in words: its status, what was reported, the intake's own words, and what the plan will
+    need; unassessed kinds say so."""
+    risk = record.risk
+    with st.expander("Risk by kind", expanded=risk.flagged, icon=":material/health_and_safety:"):
+        for kind in RiskKind:
+            finding = risk.finding(kind)
+            status = finding.status.value
+            detail = status + (" — " + ", ".join(finding.features) if finding.features else "")
+            st.markdown(f"**{escape_md(kind.label.capitalize())}**: {escape_md(detail)}")
+            for span in finding.evidence[:3]:
+                st.caption(f"“{escape_md(span)}”")
+            if finding.status is RiskStatus.REPORTED:
+                needs = PLAN_ELEMENTS[kind]
+                st.caption(f"Plan needs: {escape_md(needs.element)} ({escape_md(needs.source)})")
+        if risk.safeguarding:
+            st.warning("A child or vulnerable adult is at risk: a safeguarding duty applies.", icon=":material/shield:")
+        if risk.history:
+            st.caption("Past events stated: " + escape_md(", ".join(h.replace("_", " ") for h in risk.history)))
+        if not risk.assessed:
+            reason = risk.not_assessed_reason
+            st.info(
+                f"Risk not assessed. Reason recorded: {escape_md(reason)}"
+                if reason
+                else "Risk not assessed, and no reason recorded: the plan cannot be signed until one is.",
+                icon=":material/info:",
+            )
 
 
 def model_gap_filling(client_id: str) -> None:
@@ -316,8 +373,9 @@ def intake_view(client) -> None:
     record = service.record(client.id)
     state = service.state(client.id)
     if record.risk.flagged:
+        kinds = ", ".join(kind.label for kind in record.risk.reported_kinds)
         st.error(
-            "Risk reported for this client — a safety plan will be required in the treatment plan.",
+            f"Risk reported for this client ({kinds}) — the treatment plan must respond to it; see Risk by kind.",
             icon=":material/warning:",
         )
     st.caption(f"Messages up to {MAX_ANSWER_CHARS:,} characters. Everything you type is saved as you go.")
@@ -327,7 +385,7 @@ def intake_view(client) -> None:
     # The sidebar stays in view however long the conversation gets.
     with st.sidebar:
         if record.risk.flagged:
-            st.error("Risk reported: safety plan required.", icon=":material/warning:")
+            st.error("Risk reported: the plan must respond to it.", icon=":material/warning:")
         st.subheader(f"Intake progress · {escape_md(client.alias)}")
         side_panel(client.id, record, state)
 

@@ -84,13 +84,27 @@ def test_resume_by_typing_alias(data_dir):
 
 
 def test_risk_banner(data_dir):
-    """Reported risk shows a persistent banner."""
+    """Reported risk shows a persistent banner naming its kinds, and the risk panel quotes the intake's words."""
     at = open_app()
     at.chat_input(key="intake_alias_input").set_value("D.M.").run()
     for _ in range(6):
         say(at, "skip")
-    say(at, "Endorses passive SI, no plan or intent.")
-    assert any("safety plan will be required" in e.value for e in at.error)
+    say(at, "Endorses passive SI, no plan or intent. Partner strangled her last week.")
+    assert any("Risk reported for this client (suicide, danger from others)" in e.value for e in at.error)
+    captions = [c.value for c in at.caption]
+    assert any("Partner strangled her last week" in c for c in captions), captions
+    assert any(c.startswith("Plan needs: A safety plan for violence from another person") for c in captions)
+
+
+def test_unassessed_risk_can_be_explained_in_the_corrections_form(data_dir):
+    """A clinician records why risk was not assessed; the record keeps the reason and the panel shows it."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("N.A.").run()
+    say(at, "Age 40, she/her.")
+    assert any("no reason recorded" in i.value for i in at.info)
+    fix_widget(at, "text_input", "not_assessed_reason").set_value("Client left early; next session.")
+    [b for b in at.button if (b.key or "").endswith("_save")][0].click().run()
+    assert any("Reason recorded: Client left early; next session" in i.value for i in at.info)
 
 
 def fix_widget(at: AppTest, kind: str, name: str):
