@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from chains.query import clinical_query
 from chains.redact import redact
 from clinical.record import IntakeRecord, SectionId, scrub
 from knowledge.index import Hit, LibraryIndex
@@ -65,10 +66,11 @@ def suggest(
     result = Suggestions()
     if not concern:
         return result
-    vector = index.embed_query(concern)
+    searched = clinical_query(concern)
+    vector = index.embed_query(searched)
     for kind in kinds or list(PER_KIND):
         hits = index.search(
-            concern,
+            searched,
             k=PER_KIND[kind],
             kinds=[kind],
             modalities=modalities or None,

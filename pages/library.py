@@ -4,7 +4,15 @@ from collections import Counter
 
 import streamlit as st
 
-from services.library import MAX_FILE_BYTES, SUPPORTED_TYPES, Kind, delete_document, ingest, list_documents
+from services.library import (
+    MAX_FILE_BYTES,
+    SUPPORTED_TYPES,
+    Kind,
+    delete_document,
+    ingest,
+    list_documents,
+    search_library,
+)
 from ui.render import KIND_LABELS, escape_md, hit_card, plural, search_filters
 from ui.resources import library_index, settings
 
@@ -32,7 +40,7 @@ kinds, modalities, areas = search_filters((kind_col, modality_col, area_col), "l
 k = k_col.number_input("Results", min_value=1, max_value=50, value=settings().search_k, key="library_k")
 
 if query.strip():
-    hits = index.search(query, k=int(k), kinds=kinds, modalities=modalities, areas=areas)
+    hits = search_library(index, query, k=int(k), kinds=kinds, modalities=modalities, areas=areas)
     if not hits:
         st.info(
             "Nothing matched. Try describing the concern differently, or remove a filter.",

@@ -36,6 +36,7 @@ _HEAVY = {
     "Suggestions": "chains.brainstorm",
     "concern_from_record": "chains.brainstorm",
     "suggest": "chains.brainstorm",
+    "search_library": "chains.query",
     "LLMConfigError": "chains.providers",
     "make_chat_model": "chains.providers",
 }

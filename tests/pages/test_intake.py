@@ -103,7 +103,7 @@ def test_unassessed_risk_can_be_explained_in_the_corrections_form(data_dir):
     say(at, "Age 40, she/her.")
     assert any("no reason recorded" in i.value for i in at.info)
     fix_widget(at, "text_input", "not_assessed_reason").set_value("Client left early; next session.")
-    [b for b in at.button if (b.key or "").endswith("_save")][0].click().run()
+    next(b for b in at.button if (b.key or "").endswith("_save")).click().run()
     assert any("Reason recorded: Client left early; next session" in i.value for i in at.info)
 
 
