@@ -31,7 +31,7 @@ from clinical.record import (
     ReportedLogistics,
     SectionId,
 )
-from clinical.risk import RiskAssessment, SuicidalIdeation
+from clinical.risk import RiskAssessment, RiskKind, RiskStatus, SuicidalIdeation
 from knowledge.models import Taxonomy
 
 #: Longest message taken as an answer; anything beyond is kept in the conversation but not extracted.
@@ -315,15 +315,62 @@ def merge_llm(rules: IntakeRecord, llm: IntakeRecord) -> IntakeRecord:
 # -- follow-ups -------------------------------------------------------------------------------
 
 
+#: Lethality items of the Danger Assessment (Campbell et al. 2009) a clinician asks about once violence is disclosed.
+_DANGER_ITEMS = (
+    ("strangulation", "whether the other person has ever choked or strangled the client"),
+    ("weapon held by the other person", "a weapon the other person has or could get"),
+    ("threats to kill", "threats to kill"),
+    ("children exposed", "children in the home"),
+    ("escalation", "whether the violence is getting worse or more frequent"),
+)
+
+
+def _other_risk_followup(risk: RiskAssessment, asked: list[str]) -> tuple[str, str] | None:
+    """The questions danger from others, psychosis and medical risk call for, each asked once."""
+    danger = risk.danger_from_others
+    if danger.status is RiskStatus.REPORTED and "risk_danger" not in asked:
+        missing = [words for feature, words in _DANGER_ITEMS if feature not in danger.features]
+        ask = f" What do you know about {', '.join(missing)}?" if missing else ""
+        return (
+            "risk_danger",
+            f"You noted the client is in danger from someone else.{ask} Is it safe for the client to go home "
+            "today, and has a domestic-abuse advocate or hotline been offered?",
+        )
+    psychosis = risk.psychosis
+    if psychosis.status is RiskStatus.REPORTED and "risk_psychosis" not in asked:
+        return (
+            "risk_psychosis",
+            "You noted psychotic experiences. Do the voices tell the client to do anything (to harm themselves or "
+            "others)? Does the client feel they must act on the voices or beliefs? Is a psychiatrist or "
+            "early-intervention team involved?",
+        )
+    if risk.medical.status is RiskStatus.REPORTED and "risk_medical" not in asked:
+        return (
+            "risk_medical",
+            "You noted medical risk. Has a physician assessed it (vital signs, bloods, withdrawal management), "
+            "and what would call for a higher level of care?",
+        )
+    return None
+
+
 def _risk_followup(record: IntakeRecord, risk_text: str, asked: list[str]) -> tuple[str, str] | None:
     risk = record.risk
-    if "risk_unclear" not in asked and not extract_risk(risk_text, risk_text).assessed:
+    said = extract_risk(risk_text, risk_text)
+    if "risk_unclear" not in asked and said.status(RiskKind.SUICIDE) is RiskStatus.NOT_ASSESSED:
+        if not said.assessed:
+            return (
+                "risk_unclear",
+                "I couldn't tell from that whether suicidal thoughts, self-harm and thoughts of harming others were "
+                "asked about. What did the client say about each? (If they were not assessed, type skip: the record "
+                "will say 'not assessed', never 'denies'.)",
+            )
         return (
             "risk_unclear",
-            "I couldn't tell from that whether suicidal thoughts, self-harm and thoughts of harming others were "
-            "asked about. What did the client say about each? (If they were not assessed, type skip: the record "
-            "will say 'not assessed', never 'denies'.)",
+            "Noted. Were suicidal thoughts asked about too? What did the client say? (If not assessed, type skip: "
+            "the record will say 'not assessed', never 'denies'.)",
         )
+    if other := _other_risk_followup(risk, asked):
+        return other
     concerns = []
     if risk.suicidal_ideation not in (None, SuicidalIdeation.DENIED):
         concerns.append("suicidal thoughts")

@@ -110,6 +110,8 @@ def extract_measures(text: str, people: dict[str, str] | None = None) -> Measure
             found.append((start, measure))
 
     for instrument in INSTRUMENTS:
+        if not _INSTRUMENT_NAMES[instrument.name].search(text):
+            continue  # most instruments are not named at all: skip their costlier score patterns
         after, before = _INSTRUMENT_REGEXES[instrument.name]
         for name_match in _INSTRUMENT_NAMES[instrument.name].finditer(text):
             if not any(s <= name_match.start() < e for s, e in claimed):

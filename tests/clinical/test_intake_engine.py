@@ -154,6 +154,28 @@ class TestFollowUps:
         assert state.section == SectionId.SUBSTANCE_USE
         assert record.risk.suicidal_ideation is None and not record.risk.assessed
 
+    def test_danger_from_others_asks_the_lethality_questions(self, context):
+        """Disclosed violence asks once about the Danger Assessment items not yet written, and about safety today."""
+        state = at_section(context, SectionId.RISK)
+        state, reply = step(state, "Denies SI. Partner strangled her last month.", context)
+        assert state.followup == "risk_danger"
+        assert "strangled" not in reply.text and "a weapon the other person has" in reply.text
+        assert "safe for the client to go home today" in reply.text
+        state, _ = step(state, "He has a rifle; two children at home; advocate offered.", context)
+        assert state.section == SectionId.SUBSTANCE_USE
+
+    def test_psychosis_asks_about_commands(self, context):
+        """Reported voices ask whether they command anything and whether psychiatry is involved."""
+        state = at_section(context, SectionId.RISK)
+        state, reply = step(state, "Denies SI. Hears voices most days.", context)
+        assert state.followup == "risk_psychosis" and "tell the client to do anything" in reply.text
+
+    def test_violence_alone_still_asks_about_suicide(self, context):
+        """A risk answer about someone else's violence leaves suicide unassessed, so the intake asks about it."""
+        state = at_section(context, SectionId.RISK)
+        state, reply = step(state, "Husband hits her.", context)
+        assert state.followup == "risk_unclear" and "suicidal thoughts" in reply.text
+
     def test_denied_risk_needs_no_followup(self, context):
         """Explicit denials complete the risk section."""
         state = at_section(context, SectionId.RISK)
