@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from clinical.plan import SAFETY_PLAN_STEPS, Intervention, Objective, TreatmentPlan, safety_step_title
+from clinical.risk import PLAN_ELEMENTS, RiskKind
 from knowledge.models import Entry, Taxonomy
 
 if TYPE_CHECKING:
@@ -292,6 +293,7 @@ def plan_document(plan: TreatmentPlan, context: ExportContext) -> Document:
         blocks.append(Heading("Interventions for the whole plan", 2))
         blocks += [_intervention_item(plan, i, taxonomy) for i in groups[None]]
 
+    blocks += risk_blocks(plan)
     if plan.safety_plan is not None:
         blocks.append(Heading("Safety plan"))
         for step in SAFETY_PLAN_STEPS:
@@ -311,6 +313,22 @@ def plan_document(plan: TreatmentPlan, context: ExportContext) -> Document:
         blocks.append(Table(("Item", "Library entry", "Id"), rows))
     title = document_title(plan)
     return Document(title, f"{title} · {marker} · version {plan.version}", tuple(blocks))
+
+
+def risk_blocks(plan: TreatmentPlan) -> list[Block]:
+    """The risk the intake reported, kind by kind, with the plan element each requires and its source; or that risk
+    was not assessed, and why."""
+    if not plan.risk_assessed:
+        reason = plan.risk_not_assessed_reason or "no reason recorded"
+        return [Heading("Risk"), Paragraph(f"Risk was not assessed at intake: {reason}.")]
+    if not plan.risk_kinds:
+        return []
+    rows = []
+    for value in plan.risk_kinds:
+        kind = RiskKind(value)
+        needs = PLAN_ELEMENTS[kind]
+        rows.append(f"{kind.label.capitalize()} — the plan needs: {needs.element} (source: {needs.source})")
+    return [Heading("Risk reported at intake"), Bullets(tuple(rows))]
 
 
 def _intervention_item(plan: TreatmentPlan, intervention: Intervention, taxonomy: Taxonomy) -> Item:

@@ -146,3 +146,16 @@ def test_client_safety_plan_has_the_six_steps_and_crisis_lines(drafted_plan, con
     assert drafted_plan.safety_plan.means_safety[0] in bullets
     assert Paragraph(CRISIS_FOOTER, "strong") in document.blocks
     assert not [t for t in texts(document) if "Formulation" in t or "PHQ-9" in t]
+
+
+def test_reported_risk_kinds_and_unassessed_risk_are_in_the_document(drafted_plan, context):
+    """Each reported kind names the element the plan needs and its source; unassessed risk says so, with the reason."""
+    plan = drafted_plan.model_copy(update={"risk_kinds": ["danger_from_others", "medical"]})
+    shown = texts(plan_document(plan, context))
+    assert "Risk reported at intake" in shown
+    assert any(t.startswith("Danger from others — the plan needs: A safety plan for violence") for t in shown)
+    assert any(t.startswith("Medical risk — ") and "CR233" in t for t in shown)
+    unassessed = drafted_plan.model_copy(update={"risk_assessed": False, "risk_not_assessed_reason": "Left early"})
+    assert "Risk was not assessed at intake: Left early." in texts(plan_document(unassessed, context))
+    quiet = drafted_plan.model_copy(update={"risk_kinds": []})
+    assert "Risk reported at intake" not in texts(plan_document(quiet, context))

@@ -49,6 +49,7 @@ def test_header_facts_then_sections_in_order(drafted_doc, drafted_plan):
         "Presenting problem",
         "Formulation",
         "Goals, objectives and interventions",
+        "Risk reported at intake",
         "Safety plan",
         "Progress monitoring",
         "Discharge criteria",
