@@ -236,7 +236,9 @@ def _logistics(text: dict[SectionId, str], everything: str, today: date) -> Repo
     logistics = extract_logistics(text[SectionId.LOGISTICS], today, first)
     if logistics.start_date is None and text[SectionId.ORIENTATION]:
         elsewhere = extract_logistics(text[SectionId.ORIENTATION], today, first)
-        if re.search(r"\b(?:start\w*|begin\w*|commenc\w*|first\s+session)\b", text[SectionId.ORIENTATION], re.I):
+        if re.search(
+            r"\b(?:start\w*|begin\w*|commenc\w*|first\s+(?:\w+\s+)?session)\b", text[SectionId.ORIENTATION], re.I
+        ):
             logistics.start_date = elsewhere.start_date
     return logistics
 
@@ -245,7 +247,7 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
     """Extract the structured record from every answer, then apply the clinician's corrections."""
     text = {s: section_text(state, s) for s in SECTION_ORDER}
     everything = "\n".join(text[s] for s in SECTION_ORDER if text[s])
-    risk = extract_risk(everything, text[SectionId.RISK])
+    risk = extract_risk(everything, text[SectionId.RISK], text[SectionId.HISTORY])
     focus = "\n".join(text[s] for s in (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS, SectionId.CLIENT_GOALS))
     context_text = "\n".join(
         text[s]

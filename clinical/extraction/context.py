@@ -15,20 +15,28 @@ from dataclasses import dataclass
 
 #: Where a cue's scope ends: sentence ends (not abbreviations or decimals), semicolons, new lines, contrastive words.
 _CLAUSE_SPLIT = re.compile(
-    r"(?<!\b[A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bpt)(?<!\bPt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.(?=\s|$)|[;!?\n]+"
+    r"(?<!\b[A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bpt)(?<!\bPt)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)\.[\"”’']?(?=\s|$)|[;!?\n]+"
     r"|\b(?:but|however|although|though|whereas|except)\b",
 )
 
 _NEGATION = re.compile(
     r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|none|absent|free\s+of|"
-    r"doesn'?t|does\s+not|didn'?t|did\s+not|isn'?t|wasn'?t|hasn'?t|has\s+not|haven'?t|rules?\s+out|ruled\s+out|"
+    r"doesn['’]?t|does\s+not|didn['’]?t|did\s+not|isn['’]?t|wasn['’]?t|hasn['’]?t|has\s+not|haven['’]?t|don['’]?t|do\s+not|"
+    r"won['’]?t|wouldn['’]?t|rules?\s+out|ruled\s+out|"
     r"contraindicat\w*)\b",
     re.I,
 )
 #: Cues written after the mention: "SI: none", "SH -", "HI neg", "A/VH: denied".
 _POST_NEGATION = re.compile(
     r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
-    r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s*(?:[,;.)/]|$))",
+    r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s*(?:[,;.()/]|$))",
+    re.I,
+)
+#: A denial written after a list of what was asked: "asked about suicide, self-harm and harming the baby: denies
+#: all three".
+_DENIES_ALL = re.compile(
+    r"\b(?:denie[sd]|deny|denying)\s+(?:all|both|each|any|every\w*)(?:\s+(?:three|four|two|of\s+(?:these|them|this)))?\b"
+    r"|\b(?:all|both)\s+(?:denied|negative)\b",
     re.I,
 )
 #: Affirmations re-open what a negation closed ("denies HI, endorses passive SI").
@@ -41,14 +49,15 @@ _AFFIRMATION = re.compile(
 #: Cues that put a mention in the past. Recent time words override them ("previously, and again last week").
 _HISTORICAL = re.compile(
     r"\b(?:history\s+of|hx\s+of|h/o|(?:past|prior|previous|remote|lifetime|childhood)\s+(?:hx|history)|"
-    r"(?:past|prior|previous|old|historic(?:al)?)\s+(?:SH|DSH|self[\s-]?harm\w*|self[\s-]?injur\w*|NSSI|cutting|attempts?|"
+    r"(?:past|prior|previous|old|historic(?:al)?|adolescent|teenage|childhood|youthful)\s+(?:SH|DSH|self[\s-]?harm\w*|self[\s-]?injur\w*|NSSI|cutting|attempts?|"
     r"overdoses?|ODs?|suicid\w*|psychosis|psychotic\s+episodes?|admissions?|DV|abuse)|"
     r"previously|used\s+to|years?\s+ago|decades?\s+ago|as\s+a\s+(?:teen(?:ager)?|child|student|kid|young\s+\w+)|"
     r"in\s+(?:high\s+school|secondary\s+school|college|university|her\s+teens|his\s+teens|their\s+teens|adolescence)|"
     r"in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
     r"past\s+history|in\s+(?:19|20)\d\d|at\s+(?:age\s+)?1?\d(?!\s*(?:am|pm|:|%|mg|/))\b|aged\s+1?\d\b|"
     r"when\s+(?:she|he|they|I)\s+(?:was|were)\s+(?:younger|\d+|a\s+\w+|growing\s+up|little|small)|growing\s+up|"
-    r"in\s+(?:her|his|their|my)\s+childhood|none\s+since|not\s+since|"
+    r"in\s+(?:her|his|their|my)\s+childhood|none\s+since|not\s+since|between\s+the\s+ages\s+of|from\s+the\s+age\s+of|"
+    r"ages?\s+\d{1,2}\s*(?:-|–|to)\s*\d{1,2}|until\s+(?:she|he|they)\s+(?:was|were)\s+\d+|hx\s+only|"
     r"(?:stopped|ceased|quit)\s+(?:\w+\s+){0,2}(?:years?|months?)\s+ago|no\s+longer)\b",
     re.I,
 )
@@ -145,7 +154,7 @@ def _negated(clause: str, start: int, end: int) -> bool:
         # "has no plan": an affirmation before the negation does not undo it; one after it re-opens.
         if not any(m.start() >= last for m in _AFFIRMATION.finditer(before)):
             return True
-    return bool(_POST_NEGATION.match(clause[end:]))
+    return bool(_POST_NEGATION.match(clause[end:]) or _DENIES_ALL.search(clause[end:]))
 
 
 #: Another person's report about themselves: "her brother disclosed last month that he has been cutting".
@@ -168,9 +177,8 @@ def _other(clause: str, start: int, end: int) -> bool:
         return False  # "…, then she cut herself"; "partner reports ongoing cutting" (an informant, not the one)
     # The other person as the sentence's subject reaches further ("Mum drinks heavily and has had withdrawal
     # seizures") than one named in passing ("argued with her mother, then cut herself").
-    subject = len(before[: last.start()].split()) <= 2
-    if subject:
-        return len(between.split()) <= 10
+    if len(before[: last.start()].split()) <= 2:
+        return True
     return len(between.split()) <= 4 and "," not in between
 
 

@@ -17,7 +17,8 @@ _MONTH_FIRST = re.compile(rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(\d{{4}}))?\b", re.I)
 _WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
 _RELATIVE = re.compile(
-    r"\b(today|tomorrow|next\s+week|(?:next|this|on)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|in\s+(\d{1,2}|one|two|three|four)\s+(days?|weeks?))\b",
+    r"\b(today|tomorrow|next\s+week|(?:next|this|on)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?:in\s+)?(\d{1,2}|one|two|three|four|a)\s+(days?|weeks?)(?:\s+from\s+(?:today|now))?)\b",
     re.I,
 )
 
@@ -113,6 +114,8 @@ def parse_dates(text: str, today: date, day_first: bool = False) -> list[tuple[i
             d = today + timedelta(days=ahead)
         else:
             count = int(m.group(3)) if m.group(3).isdigit() else NUMBER_WORDS.get(m.group(3).lower(), 1)
+            if not re.match(r"in\s", phrase) and "from" not in phrase:
+                continue  # "two weeks" alone is a duration, not a date
             d = today + timedelta(days=count * (7 if m.group(4).lower().startswith("week") else 1))
         found.append((m.start(), d))
     return sorted(found)

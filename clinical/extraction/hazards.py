@@ -22,9 +22,17 @@ EVIDENCE_CHARS = 240
 _OTHER_PERSON = (
     r"(?:partner|husband|wife|spouse|boyfriend|girlfriend|bf|gf|fianc[eé]e?|ex(?:-(?:husband|wife|partner|boyfriend|"
     r"girlfriend))?|stepfather|stepdad|stepmother|father|dad|mother|mum|mom|son|daughter|brother|sister|carer|"
-    r"caregiver|uncle|landlord|pimp|(?:she|he|they)|him)"
+    r"caregiver|uncle|landlord|pimp)"
 )
 _VICTIM = r"(?:her|him|them|me|the\s+client|pt|the\s+patient|(?-i:[A-Z]\.))\b"
+
+
+#: Words that keep a report in the history section current ("still", "last week").
+_RECENT_WORDS = re.compile(
+    r"\b(?:still|currently|ongoing|now|recent(?:ly)?|last\s+(?:week|month|night)|this\s+(?:week|month|year)|"
+    r"yesterday|today|continues?|continuing)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,7 @@ DANGER_CUES = (
         rf"\b(?:domestic\s+(?:violence|abuse)|DV|DA\s+(?:victim|survivor)|IPV|intimate[\s-]partner\s+(?:violence|abuse)|"
         rf"(?:physically|violently)\s+abus\w+|abusive\s+(?:partner|husband|wife|boyfriend|girlfriend|relationship|marriage)|"
         rf"battered|beaten\s+(?:by|up)|(?:hit|hits|hitting|punch\w*|slap\w*|kick\w*|shov\w*|push(?:es|ed)|beat(?:s|ing)?|"
-        rf"assault\w*|attack\w*|threw\s+\w+\s+at|bit|burn(?:ed|t))\s+{_VICTIM}\b)",
+        rf"assault\w*|attack\w*|threw\s+\w+\s+at|bit|burn(?:ed|t))\s+{_VICTIM}(?!\s+(?:to|into|towards?|away|for)\b))",
     ),
     _cue(
         "sexual violence",
@@ -108,11 +116,28 @@ _CLIENT_ACTOR = re.compile(
     r"(?-i:\bI)(?:'d|'ll)?\s+(?:\w+\s+){0,2}$|\b(?:could|would|'d|wanted\s+to|want\s+to|wants\s+to|feel\s+like|felt\s+like)\s+$",
     re.I,
 )
+#: Words that make "IPV" a screen, a service or a topic, not a report of violence.
+_SCREENING = re.compile(
+    r"^\W*(?:screen\w*|assessment|questions?|enquiry|inquiry|history\s+(?:negative|denied)|hotline|helpline|advocate|"
+    r"services?|awareness|education|psychoeducation|policy|protocol|training)\b",
+    re.I,
+)
 _DANGER_DENIAL = re.compile(
-    r"\b(?:IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
+    r"\b(?:feeling\s+afraid|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
     r"safety\s+concerns?\s+at\s+home|safeguarding\s+concerns?|concerns?\s+about\s+(?:the\s+)?(?:kids|children)(?:'s)?\s+"
     r"(?:care|safety))\b",
     re.I,
+)
+#: "Nobody at home or school is hurting her": a denial of danger from others in the client's own words.
+_NOBODY_HURTING = re.compile(
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+\s+){0,6}(?:is|was|has\s+been)\s+(?:hurting|hitting|harming|abusing|threatening)\s+"
+    r"(?:her|him|them|me)\b",
+    re.I,
+)
+#: A safeguarding step taken or a child-protection service involved (not "no safeguarding concerns").
+_SAFEGUARDING_ACTION = re.compile(
+    r"\b(?:safeguarding\s+(?:referral|lead|team|report)|DSL|designated\s+safeguarding|child\s+protection|children['’]?s\s+"
+    r"social\s+care|MASH|CPS|DCFS|social\s+services|mandated\s+report\w*|adult\s+protective\s+services|APS)\b",
 )
 _FEELS_SAFE = re.compile(
     r"\b(?:feels?|reports?\s+feeling)\s+safe\s+(?:at\s+home|in\s+(?:her|his|their)\s+(?:home|relationship)|with)", re.I
@@ -140,7 +165,7 @@ _PERSECUTORY = re.compile(
     r"\bparanoi\w*|\bpersecutory|\bdelusion\w*|\bbeing\s+(?:watched|followed|poisoned|tracked|monitored|spied\s+on|"
     r"filmed|plotted\s+against)|\b(?:believes?|convinced|certain|sure)\s+(?:that\s+)?(?:\w+\s+){0,4}(?:are|is)\s+"
     r"(?:watching|following|poisoning|tracking|spying|plotting|out\s+to\s+get)|\bthought\s+(?:broadcasting|insertion|"
-    r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|features|episode|experiences)|\bpsychosis\b|"
+    r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|sx|features|episode|experiences|ideas)|\bpsychosis\b|"
     r"\bfirst[\s-]episode|\bFEP\b|\bformal\s+thought\s+disorder|\bthought\s+disorder",
     re.I,
 )
@@ -151,7 +176,7 @@ _ACT_ON_BELIEFS = re.compile(
     re.I,
 )
 _PSYCHOSIS_DENIAL = re.compile(
-    r"\b(?:psychotic\s+(?:symptoms|features)|psychosis|hallucinations?|A/?VH|AH|VH|delusions?|paranoi\w*|"
+    r"\b(?:psychotic\s+(?:symptoms|sx|features)|psychosis|hallucinations?|A/?VH|AH|VH|delusions?|paranoi\w*|"
     r"perceptual\s+disturbances?|thought\s+disorder)\b",
     re.I,
 )
@@ -179,7 +204,7 @@ _WITHDRAWAL = re.compile(
     r"\bwithdrawal\s+(?:seizures?|symptoms?|fits?|risk|history|syndrome)|\bwithdrawals?\b|\bdelirium\s+tremens|\bDTs\b|"
     r"\b(?:morning|a\.?m\.?)\s+(?:drinking|drink|shakes|tremor)|\beye[\s-]?opener|\bdrinks?\s+(?:on\s+waking|first\s+thing|"
     r"in\s+the\s+morning|to\s+(?:stop|steady)\s+the\s+shakes)|\bshakes\b|\btremor\w*|\bseizures?\b|\bfits\b|"
-    r"\bCIWA|\bdetox\w*|\b(?:stop|stopping|quit|quitting|cut\w*\s+out)\s+(?:\w+\s+){0,2}(?:abruptly|cold\s+turkey|suddenly)|"
+    r"\bCIWA|\b(?:stop|stopping|quit|quitting|cut\w*\s+out)\s+(?:\w+\s+){0,2}(?:abruptly|cold\s+turkey|suddenly)|"
     r"\bcold\s+turkey",
     re.I,
 )
@@ -267,7 +292,7 @@ def _about_now(found: Assertion) -> bool:
     return not (found.historical or found.hypothetical or found.figurative)
 
 
-def extract_hazards(text: str, risk_section: str = "") -> Hazards:
+def extract_hazards(text: str, risk_section: str = "", history_section: str = "") -> Hazards:
     """Danger from others, psychosis-related risk and medical danger as reported in the intake.
 
     A report counts wherever it is written (the safer reading). A denial of danger from others counts only in the
@@ -280,6 +305,7 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
     text_is_perinatal = bool(_PERINATAL_CONTEXT.search(text))
     children_present = False
     weapon_clauses: list[str] = []
+    safeguarding_steps: list[str] = []
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
         # Danger from others: the client as the one harmed.
@@ -287,12 +313,17 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
             for match in cue.pattern.finditer(clause):
                 if _CLIENT_ACTOR.search(clause[: match.start()]):
                     continue  # "I could strangle him": the client as the actor, not the one in danger
+                if _SCREENING.match(clause[match.end() :]) or re.search(
+                    r"\bfor\s+(?:an?\s+)?$|\bscreen\w*\s+(?:for\s+)?$", clause[: match.start()], re.I
+                ):
+                    continue  # "seen alone for IPV screening", "DV hotline": a screen or a service
                 found = assertion(clause, match.start(), match.end())
                 if found.negated:
                     if in_risk_section:
                         danger.denied = True
                     continue
-                if found.historical and not found.other_experiencer:
+                in_history = bool(history_section) and clause in history_section and not in_risk_section
+                if found.historical or (in_history and not _RECENT_WORDS.search(clause)):
                     if "abuse_victim" not in history:
                         history.append("abuse_victim")
                     continue
@@ -310,6 +341,12 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
         for match in _DANGER_DENIAL.finditer(clause):
             if in_risk_section and assertion(clause, match.start(), match.end()).negated:
                 danger.denied = True
+        if in_risk_section and _NOBODY_HURTING.search(clause):
+            danger.denied = True
+        for match in _SAFEGUARDING_ACTION.finditer(clause):
+            found = assertion(clause, match.start(), match.end())
+            if not (found.negated or found.hypothetical or found.historical):
+                safeguarding_steps.append(clause)
         if (
             in_risk_section
             and _FEELS_SAFE.search(clause)
@@ -375,6 +412,8 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
         if text_is_perinatal:
             for match in _PERINATAL_RED_FLAGS.finditer(clause):
                 found = assertion(clause, match.start(), match.end())
+                if found.negated and in_risk_section:
+                    medical.denied = True  # "no features of postpartum psychosis"
                 if found.negated or not _about_now(found) or found.other_experiencer:
                     continue
                 medical.report("perinatal red flags", clause)
@@ -389,9 +428,8 @@ def extract_hazards(text: str, risk_section: str = "") -> Hazards:
         danger.report("escalation", next((c for c in clauses(text) if _ESCALATION.search(c)), m.group(0)))
     safeguarding = None
     if danger.reported:
-        safeguarding = any(
-            f in danger.reported for f in ("children exposed", "abuse of a child", "abuse of a vulnerable adult")
-        )
+        harmed = ("children exposed", "abuse of a child", "abuse of a vulnerable adult")
+        safeguarding = bool(safeguarding_steps) or any(f in danger.reported for f in harmed)
     return Hazards(
         danger_from_others=danger.result(),
         psychosis=psychosis.result(),

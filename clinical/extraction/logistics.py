@@ -35,7 +35,10 @@ _DURATION = re.compile(
 )
 _WORD_MINUTES = {"ninety": 90, "forty-five": 45, "fifty": 50, "sixty": 60}
 _SESSIONS = re.compile(r"\b(\d{1,3})\s*[-\s]?(?:sessions?|visits?)\b(?!\s*(?:a|per)\s+(?:week|month))", re.I)
-_REVIEW = re.compile(r"\b(?:review\w*|reassess\w*|re-?evaluat\w*|revisit\w*|update\w*)\b", re.I)
+_REVIEW = re.compile(
+    r"\b(?:review\w*|reassess\w*|re-?evaluat\w*|revisit\w*|update\w*|progress\s+(?:check|review|meeting)s?)\b",
+    re.I,
+)
 #: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
 _REVIEW_SESSIONS = re.compile(r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3})\s+sessions?)\b", re.I)
 _INTERVAL = re.compile(
@@ -92,7 +95,9 @@ def extract_logistics(text: str, today: date, day_first: bool = False) -> Report
             break
 
     start_dates = parse_dates(non_review, today, day_first)
-    starting = re.search(r"\b(?:start\w*|begin\w*|first\s+session|commenc\w*|from|intake\s+on)\b", non_review, re.I)
+    starting = re.search(
+        r"\b(?:start\w*|begin\w*|first\s+(?:\w+\s+)?session|commenc\w*|from|intake\s+on)\b", non_review, re.I
+    )
     if start_dates:
         if starting:
             after = [d for pos, d in start_dates if pos >= starting.start()]

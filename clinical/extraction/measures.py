@@ -15,7 +15,23 @@ _LINKER = (
     r"(?:\s*(?:total|global|score[sd]?|scored|of|was|is|=|:|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
     r"at\s+(?:intake|referral|assessment|baseline|screening|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
     r"intake|referral|baseline|initial|self[\s-]report(?:ed)?|clinician[\s-]rated|parent[\s-]report(?:ed)?|"
-    r"child[\s-]report(?:ed)?|\((?:[^()]{1,30})\)|this\s+week|last\s+week|-(?=\s)|–)\s*)*"
+    r"child[\s-]report(?:ed)?|\((?:[^()]{1,30})\)|this\s+week|last\s+week|-(?=\s)|–|completed|administered|given|done|"
+    r"present|(?:with|by)\s+(?:the\s+|her\s+|his\s+|their\s+)?[A-Za-z]+|(?:on|dated?)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|"
+    r"\d{4}-\d{2}-\d{2}))\s*)*"
+)
+#: When a score was given again: "EPDS 18/30 at the HV visit; repeated today = 19", "PHQ-9 16 at referral, 13 today",
+#: "SCARED - child report 38, parent report (dad) 31". The later number is the same instrument's.
+_WHEN = (
+    r"(?:today|now|at\s+(?:intake|referral|assessment|baseline|screening)|this\s+week|on\s+(?:intake|admission)|"
+    r"(?:parent|child|self|teacher|clinician|mother|father|mum|mom|dad|partner)[\s-]?(?:report(?:ed)?|rated|version)"
+    r"(?:\s*\([^)]{1,20}\))?)"
+)
+_AGAIN = re.compile(
+    rf"^(?:\s*(?:at|on|in|with|from|by)\s+[^,;.]{{1,40}}?)?\s*[,;]\s*(?:and\s+)?"
+    rf"(?:(?:(?:repeated|repeat|re-?administered|retested|again|then)\s+)?{_WHEN}\s*[:=]?\s*(?P<a>\d{{1,3}}(?:\.\d+)?)(?![\d/])"
+    rf"|(?:repeated|re-?administered|retested|again)\s*[:=]?\s*(?P<b>\d{{1,3}}(?:\.\d+)?)(?![\d/])"
+    rf"|(?P<c>\d{{1,3}}(?:\.\d+)?)(?![\d/])\s*(?:/\s*\d+\s*)?{_WHEN})",
+    re.I,
 )
 #: After the score, the maximum it is out of ("14/30", "5 of 6", "24 out of 30").
 _OUT_OF = re.compile(r"^\s*(?:/|of|out\s+of)\s*(\d{1,3})\b")
@@ -133,6 +149,9 @@ def extract_measures(text: str, people: dict[str, str] | None = None) -> Measure
                 end = match.end() + (out_of.end() if out_of else 0)
                 person = _nearest_person(text, match.start(), people) if people else None
                 record(instrument, match.start(), end, float(match.group(1)), person)
+                if regex is after and (again := _AGAIN.match(text[end:])):
+                    number = again.group("a") or again.group("b") or again.group("c")
+                    record(instrument, end + again.start(), end + again.end(), float(number), person)
     measures = [m for _, m in sorted(found, key=lambda item: item[0])]
     order = [i.name for i in INSTRUMENTS]
     missing = [name for name in order if name in named and name not in scored]

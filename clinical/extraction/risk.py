@@ -63,11 +63,15 @@ _SELF_HARM = re.compile(
 )
 _HI = re.compile(
     r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
-    r"(?:hurt|harm|kill|attack|hit)\w*\s+(?:anyone|any\s*one|others|someone|somebody|other\s+people|people|(?-i:[A-Z][a-z]+))\b"
+    r"(?:hurt|harm|kill|attack|hit)\w*\s+(?!(?:her|him|them|my|your|our|it)sel)(?:anyone|any\s*one|others|someone|somebody|"
+    r"other\s+people|people|(?:the|her|his|their|a)\s+\w+|(?-i:[A-Z][a-z]+)|neighbou?rs|\w+s)\b"
     r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b"
     r"|(?-i:\bI)(?:'ll|\s+will|'d|\s+would|'m\s+going\s+to|'m\s+gonna)\s+(?:kill|hurt|stab|shoot|strangle|beat\s+up|smash)\s+"
     r"(?:him|her|them|you|(?-i:[A-Z][a-z]+))\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
-    r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b",
+    r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b|\bharm\s+to\s+others\b|\b(?:harming|hurting)\s+(?:others|anyone|"
+    r"the\s+baby|(?:her|his|their|the)\s+(?:baby|child|children|kids|partner|mother|father))\b"
+    r"|\b(?:threats?|aggression|violence)\s+(?:to|toward|towards|against)\s+(?:others|anyone|people|family(?:\s+members)?|"
+    r"(?:her|his|their)\s+\w+)\b",
     re.I,
 )
 _ATTEMPT = re.compile(
@@ -94,6 +98,11 @@ _OWN = re.compile(r"\b(?:her|his|their)\s+own\b|\b(?:client|pt|patient)(?:'s|’
 _GOT_RID = re.compile(
     r"\b(?:sold|got\s+rid\s+of|gave\s+away|gave\s+up|removed|handed\s+(?:in|over)|disposed\s+of|surrendered)\b", re.I
 )
+_GIVEN_UP = re.compile(
+    r"\b(?:was|were|has\s+been|have\s+been|is|are|now)\s+(?:surrendered|sold|removed|handed\s+(?:in|over)|confiscated|"
+    r"taken\s+away|held\s+by\s+(?:the\s+)?(?:police|sheriff|a\s+friend))",
+    re.I,
+)
 _WEAPON_WORD = re.compile(r"firearms?|guns?|rifles?|pistols?|handguns?|weapons?|knife|knives", re.I)
 _PROTECTIVE = re.compile(
     r"\b(?:protective\s+factors?|reasons?\s+for\s+living)\b\s*(?:include|includes|are|is|:|-|–)?\s*(.+)", re.I
@@ -112,6 +121,19 @@ def _combine(values: list[bool]) -> bool | None:
     return False if values else None
 
 
+def _ideation_type(clause: str, match: re.Match) -> SuicidalIdeation:
+    """Passive or active by the words of the mention itself ("wish to be dead" is passive whatever else the sentence
+    says); for a bare "SI", by an affirmed "passive" or "active" in the sentence ("active ideation no" is not)."""
+    if _PASSIVE.search(match.group(0)):
+        return SuicidalIdeation.PASSIVE
+    if _ACTIVE.search(match.group(0)):
+        return SuicidalIdeation.ACTIVE
+    for regex, kind in ((_ACTIVE, SuicidalIdeation.ACTIVE), (_PASSIVE, SuicidalIdeation.PASSIVE)):
+        if any(not mention_negated(clause, m) for m in regex.finditer(clause)):
+            return kind
+    return SuicidalIdeation.PRESENT
+
+
 def _denial_counts(clause: str, in_risk_section: bool) -> bool:
     """A denial counts in the risk section, or where the sentence itself is a risk screen ("Risk: denies SI")."""
     return in_risk_section or bool(_RISK_SCREEN.search(clause))
@@ -120,7 +142,7 @@ def _denial_counts(clause: str, in_risk_section: bool) -> bool:
 _RISK_SCREEN = re.compile(r"^\s*(?:risk(?:\s+assessment)?|safety|SI/HI|C-?SSRS)\s*[:\-–]", re.I)
 
 
-def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
+def extract_risk(text: str, risk_section: str = "", history_section: str = "") -> RiskAssessment:
     """Risk as reported in the intake; plan/intent/means only from risk talk, never from "treatment plan".
 
     A report of risk counts wherever it is written (the safer reading). A denial counts only in the risk
@@ -151,7 +173,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
         if event not in history:
             history.append(event)
 
-    hazards = extract_hazards(text, risk_section)
+    hazards = extract_hazards(text, risk_section, history_section)
     others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
@@ -175,12 +197,7 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                 continue
             si_here = True
             cite(RiskKind.SUICIDE, clause)
-            if _ACTIVE.search(clause):
-                ideation.append(SuicidalIdeation.ACTIVE)
-            elif _PASSIVE.search(clause):
-                ideation.append(SuicidalIdeation.PASSIVE)
-            else:
-                ideation.append(SuicidalIdeation.PRESENT)
+            ideation.append(_ideation_type(clause, match))
         if si_here and recency is None and (found_recency := _RECENCY.search(clause)):
             recency = found_recency.group(0)
 
@@ -200,7 +217,11 @@ def extract_risk(text: str, risk_section: str = "") -> RiskAssessment:
                         bucket.append(not negated)
             others_weapon = weapon_held_by_other(clause) or (others_weapon_reported and not _OWN.search(clause))
             for match in _MEANS.finditer(clause):
-                negated = is_negated(clause, match.start()) or bool(_GOT_RID.search(clause[: match.start()]))
+                negated = (
+                    mention_negated(clause, match)
+                    or bool(_GOT_RID.search(clause[: match.start()]))
+                    or bool(_GIVEN_UP.search(clause[match.end() :]))
+                )
                 if others_weapon and _WEAPON_WORD.fullmatch(match.group(0)):
                     continue  # a partner's gun is danger from others, not the client's means
                 if not negated:

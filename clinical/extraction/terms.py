@@ -93,14 +93,18 @@ _DEFERRED = re.compile(
     r"\b(?:defer(?:red|ring)?|postpone[sd]?|on\s+hold|put\s+off|later\s+(?:on|in\s+treatment|phase|stage)|at\s+a\s+later|"
     r"(?:in\s+)?(?:stage|phase)\s+(?:2|two|II)|second\s+(?:stage|phase)|not\s+(?:yet|now|at\s+this\s+(?:time|stage)|"
     r"until|while|during)|(?:only\s+)?(?:once|when|after|until)\s+(?:she|he|they|the\s+client|pt|mood|symptoms|"
-    r"stabili[sz]\w*|stable|safe|sober|abstinent|detox|living|medically|weight|the\s+\w+\s+(?:is|are|has))|"
-    r"contraindicated|not\s+(?:indicated|appropriate|suitable|recommended|safe)|would\s+be\s+premature|premature)\b",
+    r"stabili[sz]\w*|stable|safe|sober|abstinent|detox|living|medically|weight|the\s+(?:\w+\s+){1,2}(?:is|are|has|have))|"
+    r"(?:was|were|has\s+been)\s+(?:discussed|considered|mentioned|raised)|(?:may|could|might)\s+be\s+offered|"
+    r"to\s+be\s+(?:offered|considered)\s+(?:later|once|when|after)|contraindicated|not\s+(?:indicated|appropriate|suitable|recommended|safe)|would\s+be\s+premature|premature)\b",
     re.I,
 )
 #: "EMDR later", "with CBT to follow" — a deferral written after the name.
 _DEFERRED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,4}?(?:later|to\s+follow|afterwards|down\s+the\s+line|in\s+future)\b", re.I
+    r"^[^.;]{0,80}?(?:\blater\b|\bto\s+follow\b|\bafterwards\b|\bdown\s+the\s+line\b|\bin\s+future\b|,\s*not\s+(?:now|yet)\b)",
+    re.I,
 )
+#: Sentences (not clauses): a deferral often follows a contrastive word ("EMDR was discussed but is deferred").
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|[;\n]+")
 
 
 _SEGMENT_BREAK = re.compile(r"[,()]|\s[-–—]\s|\b(?:and|with|plus|then)\b(?=\s+[A-Z])")
@@ -128,7 +132,7 @@ def extract_orientation(text: str, taxonomy: Taxonomy) -> Orientation:
     current: dict[str, int] = {}
     deferred: list[str] = []
     offset = 0
-    for clause in clauses(text):
+    for clause in (c.strip() for c in _SENTENCES.split(text) if c.strip()):
         start = text.find(clause, offset)
         offset = max(offset, start)
         for modality, match in _mentions(clause, _modality_patterns(taxonomy)):
