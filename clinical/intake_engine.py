@@ -268,7 +268,9 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
         sections={s.value: text[s] for s in SECTION_ORDER if text[s]},
         problem_areas=rank_problem_areas(focus, context_text, context.taxonomy, context.area_scorer, risk),
         risk=risk,
-        measures=extract_measures(everything, person_words(participants)).measures,
+        measures=extract_measures(
+            everything, person_words(participants), state.reference_date, day_first(everything)
+        ).measures,
         orientation=orientation.current,
         orientation_deferred=orientation.deferred,
         session=_logistics(text, everything, state.reference_date),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
+from clinical.extraction.dates import parse_dates
 from clinical.instruments import INSTRUMENTS, Instrument
 from clinical.record import Measure
 
@@ -76,12 +78,11 @@ def _person_scores(text: str, instrument: Instrument, people: dict[str, str]) ->
         text,
     ):
         for pair in re.finditer(rf"{person}(?:'s)?\s*[:=]?\s*{_NUMBER}", m.group(1)):
-            found.append(
-                (m.start(1) + pair.start(), m.start(1) + pair.end(), pair.group("person"), float(pair.group(2)))
-            )
+            who = people[pair.group("person")]
+            found.append((m.start(1) + pair.start(), m.start(1) + pair.end(), who, float(pair.group(2))))
     # "K. CSI-16 38", "Jo's PHQ-9 = 12", "CSI-16 (M.) 34".
     for m in re.finditer(
-        rf"{person}(?:'s|’s)?\s*(?:[:,-]\s*)?{name}{_LINKER}{_NUMBER}|{name}\s*\((?P<p2>{names})\)\s*[:=]?\s*{_NUMBER}",
+        rf"{person}(?:'s|’s)?\s*(?:[:,-]\s*)?{name}{_LINKER}\s*{_NUMBER}|{name}\s*\((?P<p2>{names})\)\s*[:=]?\s*{_NUMBER}",
         text,
     ):
         who = m.group("person") or m.group("p2")
@@ -99,11 +100,31 @@ def _nearest_person(text: str, start: int, people: dict[str, str]) -> str | None
     return people[hits[-1].group(0)] if hits else None
 
 
-def extract_measures(text: str, people: dict[str, str] | None = None) -> MeasureResult:
+_TODAY_WORDS = re.compile(r"\b(?:today|at\s+intake|this\s+session|at\s+(?:the\s+)?assessment)\b", re.I)
+_SCORE_CONTEXT_END = re.compile(r"[,;\n]|\.(?:\s|$)")
+
+
+def _administered(text: str, start: int, end: int, today: date | None, day_first: bool) -> date | None:
+    """When a score was given, as written beside it: a date in its phrase, or "today"/"at intake" (the intake's own
+    day); None when the phrase does not say."""
+    if today is None:
+        return None
+    after = _SCORE_CONTEXT_END.search(text, end)
+    phrase = text[start : after.start() if after else len(text)]
+    dates = [d for _, d in parse_dates(phrase, today, day_first) if d <= today]
+    if dates:
+        return dates[0]
+    return today if _TODAY_WORDS.search(phrase) else None
+
+
+def extract_measures(
+    text: str, people: dict[str, str] | None = None, today: date | None = None, day_first: bool = False
+) -> MeasureResult:
     """Find instrument scores in the ways clinicians write them, every administration kept in the order written
     (a later "corrected" score replaces the one before it). Per-person scores are read when `people` (the couple's
     or family's names and role words → name) are given; a score with no name of its own then belongs to the person
-    named last before it in its sentence. Out-of-range scores are rejected with a message, never recorded."""
+    named last before it in its sentence. With `today` (the intake's day), each score keeps the date written beside
+    it. Out-of-range scores are rejected with a message, never recorded."""
     found: list[tuple[int, Measure]] = []
     errors: list[str] = []
     claimed: list[tuple[int, int]] = []  # spans already used, so "AUDIT-C 5" is not also "AUDIT 5"
@@ -119,7 +140,13 @@ def extract_measures(text: str, people: dict[str, str] | None = None) -> Measure
                 f"{score:g} is out of range, so it was not recorded. Please check the score."
             )
             return
-        measure = Measure(name=instrument.name, score=score, severity=instrument.severity(score), person=person)
+        measure = Measure(
+            name=instrument.name,
+            score=score,
+            severity=instrument.severity(score),
+            person=person,
+            administered=_administered(text, start, end, today, day_first),
+        )
         if _CORRECTION.search(text[max(0, start - 30) : start]):
             found[:] = [(pos, m) for pos, m in found if (m.name, m.person) != (measure.name, person)]
         if not any((m.name, m.score, m.person) == (measure.name, measure.score, person) for _, m in found):
@@ -151,7 +178,8 @@ def extract_measures(text: str, people: dict[str, str] | None = None) -> Measure
                 record(instrument, match.start(), end, float(match.group(1)), person)
                 if regex is after and (again := _AGAIN.match(text[end:])):
                     number = again.group("a") or again.group("b") or again.group("c")
-                    record(instrument, end + again.start(), end + again.end(), float(number), person)
+                    separator = max(again.group(0).rfind(","), again.group(0).rfind(";"))
+                    record(instrument, end + separator + 1, end + again.end(), float(number), person)
     measures = [m for _, m in sorted(found, key=lambda item: item[0])]
     order = [i.name for i in INSTRUMENTS]
     missing = [name for name in order if name in named and name not in scored]

@@ -398,3 +398,44 @@ class TestProblemAreas:
             "she cannot stop checking the stove", "", library.taxonomy, scorer=lambda _: {"ocd": 0.6, "anxiety": 0.4}
         )
         assert areas[0] == "ocd"
+
+
+class TestMeasuresAsWritten:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("PHQ-9 today: 17", [("PHQ-9", 17)]),
+            ("PCL-5 at intake = 44", [("PCL-5", 44)]),
+            ("EPDS 14/30", [("EPDS", 14)]),
+            ("MoCA 24/30", [("MoCA", 24)]),
+            ("ASRS-v1.1 Part A: 5 of 6", [("ASRS-v1.1 Part A", 5)]),
+            ("EDE-Q global 4.2", [("EDE-Q", 4.2)]),
+            ("scored 19 on the BDI-II", [("BDI-II", 19)]),
+            ("Danger Assessment completed with the advocate present: 17", [("Danger Assessment", 17)]),
+            ("PHQ-9 16 at referral, 13 today.", [("PHQ-9", 16), ("PHQ-9", 13)]),
+            ("EPDS 18/30 at the HV visit; repeated today = 19", [("EPDS", 18), ("EPDS", 19)]),
+            ("SCARED - child report 38, parent report (dad) 31.", [("SCARED", 38), ("SCARED", 31)]),
+            ("PHQ-9 16, GAD-7 12", [("PHQ-9", 16), ("GAD-7", 12)]),
+        ],
+    )
+    def test_forms(self, text, expected):
+        """Scores written the ways clinicians write them, every administration kept in order."""
+        assert [(m.name, m.score) for m in extract_measures(text).measures] == expected
+
+    def test_per_person_scores(self):
+        """In couple and family work each score belongs to the person named with it or just before it."""
+        people = {"K.": "K.", "D.": "D.", "Mom": "Adaeze", "Tobi": "Tobi", "Chi": "Chi"}
+        found = extract_measures("K. CSI-16 38, D. CSI-16 52. PHQ-A: Tobi 9, Chi 14. Mom PHQ-9 = 10.", people)
+        assert [(m.name, m.score, m.person) for m in found.measures] == [
+            ("CSI-16", 38, "K."),
+            ("CSI-16", 52, "D."),
+            ("PHQ-A", 9, "Tobi"),
+            ("PHQ-A", 14, "Chi"),
+            ("PHQ-9", 10, "Adaeze"),
+        ]
+
+    def test_each_score_keeps_the_date_written_beside_it(self):
+        """A dated administration keeps its date; "today" is the intake's day; an undated one stays undated."""
+        today = date(2027, 2, 20)
+        found = extract_measures("PCL-5 at referral (01/15/2027): 54. PCL-5 at intake: 49. GAD-7 12.", None, today)
+        assert [(m.score, m.administered) for m in found.measures] == [(54, date(2027, 1, 15)), (49, today), (12, None)]
