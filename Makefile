@@ -60,6 +60,7 @@ format: $(DEV_INSTALLED)
 bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.intake
+	$(BIN)/python -m benchmarks.extraction
 	$(BIN)/python -m benchmarks.draft
 	$(BIN)/python -m benchmarks.brainstorm
 	$(BIN)/python -m benchmarks.ingest
