@@ -83,6 +83,7 @@ def shown_values(record: IntakeRecord) -> dict[str, Any]:
         "client.pronouns": data["client"]["pronouns"],
         "problem_areas": data["problem_areas"],
         "orientation": data["orientation"],
+        "orientation_deferred": data["orientation_deferred"],
         "risk.suicidal_ideation": data["risk"]["suicidal_ideation"],
         **{f"risk.{name}": data["risk"][name] for name, _ in RISK_FLAGS},
         **{f"risk.{name}.status": data["risk"][name]["status"] for name, _ in FINDINGS},
@@ -116,6 +117,7 @@ def form_values(revision: str, shown: dict[str, Any]) -> dict[str, Any]:
         "client.pronouns": value("pronouns").strip() or None,
         "problem_areas": list(value("problem_areas")),
         "orientation": list(value("orientation")),
+        "orientation_deferred": list(value("orientation_deferred")),
         "risk.suicidal_ideation": IDEATION[value("suicidal_ideation")],
         **{f"risk.{name}": TRISTATE[value(name)] for name, _ in RISK_FLAGS},
         **{f"risk.{name}.status": value(name) for name, _ in FINDINGS},
@@ -155,6 +157,7 @@ FIELD_LABELS = {
     "client.pronouns": "pronouns",
     "problem_areas": "problem areas",
     "orientation": "orientation",
+    "orientation_deferred": "approaches for later",
     "risk.suicidal_ideation": "suicidal ideation",
     **{f"risk.{name}": label.lower() for name, label in RISK_FLAGS},
     **{f"risk.{name}.status": label.lower() for name, label in FINDINGS},
@@ -201,6 +204,18 @@ def corrections_form(client_id: str, record: IntakeRecord) -> None:
             format_func=taxonomy.modality_label,
             key=key("orientation"),
         )
+        st.multiselect(
+            "Approaches for later (deferred or ruled out for now)",
+            [t.id for t in taxonomy.modalities],
+            default=record.orientation_deferred,
+            format_func=taxonomy.modality_label,
+            key=key("orientation_deferred"),
+        )
+        if record.participants:
+            people = "; ".join(
+                ", ".join(str(x) for x in (p.name, p.role, p.age, p.pronouns) if x) for p in record.participants
+            )
+            st.caption(f"In the room: {escape_md(people)}")
         st.markdown("**Risk**")
         ideation_now = risk.suicidal_ideation.value if risk.suicidal_ideation else None
         st.selectbox(

@@ -244,3 +244,15 @@ def test_fill_gaps_with_a_local_model(data_dir, monkeypatch):
     assert record["client"]["pronouns"] == "she/her" and record["client"]["age"] == 52
     assert record["orientation"] == ["act"]
     assert len(server.requests) == 1
+
+
+def test_couple_participants_and_deferred_approaches_are_shown(data_dir):
+    """A couple's participants appear in the record panel; an approach put off is offered as 'for later', not chosen."""
+    at = open_app()
+    at.chat_input(key="intake_alias_input").set_value("M. & Jo").run()
+    say(at, "Couple consultation. M. (38, she/her) and Jo (41, they/them).")
+    say(at, "edit orientation")
+    say(at, "Psychodynamic couple work. EMDR for Jo's accident memories deferred until the couple is more settled.")
+    assert any("In the room: M., 38, she/her; Jo, 41, they/them" in c.value.replace("\\", "") for c in at.caption)
+    assert fix_widget(at, "multiselect", "orientation").value == ["psychodynamic"]
+    assert fix_widget(at, "multiselect", "orientation_deferred").value == ["emdr"]
