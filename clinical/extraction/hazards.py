@@ -68,7 +68,8 @@ DANGER_CUES = (
         "physical violence",
         rf"\b(?:domestic\s+(?:violence|abuse)|DV|DA\s+(?:victim|survivor)|IPV|intimate[\s-]partner\s+(?:violence|abuse)|"
         rf"(?:physically|violently)\s+abus\w+|abusive\s+(?:partner|husband|wife|boyfriend|girlfriend|relationship|marriage)|"
-        rf"battered|beaten\s+(?:by|up)|(?:hit|hits|hitting|punch\w*|slap\w*|kick\w*|shov\w*|push(?:es|ed)|beat(?:s|ing)?|"
+        rf"battered|beaten\s+(?:by|up)|(?:things|it)\s+(?:got|gets|get)\s+physical|got\s+physical\s+with\s+{_VICTIM}|"
+        rf"(?:put|puts|laid|lays)\s+(?:his|her|their)\s+hands\s+on\s+{_VICTIM}|roughed\s+{_VICTIM}\s+up|manhandl\w+\s+{_VICTIM}|(?:hit|hits|hitting|punch\w*|slap\w*|kick\w*|shov\w*|push(?:es|ed)|beat(?:s|ing)?|"
         rf"assault\w*|attack\w*|threw\s+\w+\s+at|bit|burn(?:ed|t))\s+{_VICTIM}(?!\s+(?:to|into|towards?|away|for)\b))",
     ),
     _cue(
