@@ -15,12 +15,13 @@ _NAMED_AGE = re.compile(
     r"(?P<name>(?-i:\b[A-Z][a-z]+(?:\s[A-Z]\.)?|\b[A-Z]\.(?:\s?[A-Z]\.)*|(?:Mrs?|Ms|Mx|Dr)\.?\s[A-Z]\.?(?:[a-z]+)?))"
     r"(?:\s*\([a-z\s]{1,20}\))?"
     r"\s*(?:[,(|]\s*(?:(?:[a-z]+|step\w+)\s*,\s*)?|\s(?:is\s)?(?:aged?|a)\s+)(?:aged?\s*)?(?P<age>\d{1,3})"
-    r"(?:\s*(?:-?\s*(?:years?[-\s]?old|yrs?|yo|y/o)))?\s*(?=[,)|;.]|\s(?:[MF]\b|she|he|they|year|yo|y/o|woman|man|male|female))",
+    r"(?:\s*(?:-?\s*(?:years?[-\s]?old|yrs?|yo|y/o)))?\s*(?=[,)|;.]|\s*\(|\s(?:[MF]\b|she|he|they|year|yo|y/o|woman|man|male|female))",
 )
 #: Words that make the age that follows someone else's ("lives with her son, 8", "mother (72)").
 _RELATIVE_BEFORE = re.compile(
     r"\b(?:mother|mum|mom|father|dad|son|daughter|sister|brother|husband|wife|partner|boyfriend|girlfriend|spouse|"
-    r"children|kids|child|baby|grand\w+|aunt|uncle|niece|nephew|cousin|stepson|stepdaughter|ages?|aged\s+\d+\s+and|"
+    r"children|kids|child|baby|grand\w+|aunt|uncle|niece|nephew|cousin|stepson|stepdaughter|step\w+|half-\w+|ages?|"
+    r"aged\s+\d+\s+and|"
     r"born|with)\W+(?:\w+\W+){0,2}$",
     re.I,
 )
@@ -56,11 +57,20 @@ def extract_client(text: str, alias: str) -> ClientInfo:
     return ClientInfo(alias=alias, age=age, pronouns=pronouns)
 
 
-_JOINT_WORK = re.compile(r"\b(?:couples?|family|families|conjoint|joint\s+sessions?|dyadic|parent[\s-]child)\b", re.I)
+_NOT_PRESENT = re.compile(r"^[\s,]*(?:not\s+present|did\s+not\s+attend|absent|not\s+seen)\b", re.I)
+_JOINT_WORK = re.compile(
+    r"\b(?:couples?|family|families|conjoint|joint\s+sessions?|dyadic|parent[\s-]child|present\s*:|in\s+the\s+room)\b",
+    re.I,
+)
+_ROLE = (
+    r"(?:mother|mum|mom|father|dad|stepdad|stepmum|stepmom|stepfather|stepmother|grandmother|grandfather|gran|"
+    r"grandma|grandpa|nan|aunt|uncle|carer|partner|husband|wife|son|daughter|brother|sister)"
+)
+_PRONOUN_SET = r"[a-z]+/[a-z]+(?:/[a-z]+)?"
 _PERSON = re.compile(
-    r"(?P<name>(?-i:\b[A-Z][a-z]+|\b[A-Z]\.(?:\s?[A-Z]\.)*))\s*\((?:(?P<role>[a-z]+|step\w+)\s*,\s*)?(?P<age>\d{1,3})"
-    r"(?:\s*,\s*(?P<pronouns>[a-z]+/[a-z]+(?:/[a-z]+)?))?\s*\)"
-    r"|(?P<name2>(?-i:\b[A-Z][a-z]+|\b[A-Z]\.(?:\s?[A-Z]\.)*)),\s*(?P<age2>\d{1,3})\s*,\s*(?P<pronouns2>[a-z]+/[a-z]+(?:/[a-z]+)?)",
+    rf"(?:\b(?P<role0>{_ROLE})\s+)?(?P<name>(?-i:\b[A-Z][a-z]+|\b[A-Z]\.(?:\s?[A-Z]\.)*))\s*\((?:(?P<role>[a-z]+|step\w+)\s*,\s*)?"
+    rf"(?P<age>\d{{1,3}})(?:\s*,\s*(?P<pronouns>{_PRONOUN_SET}))?\s*\)"
+    rf"|(?P<name2>(?-i:\b[A-Z][a-z]+|\b[A-Z]\.(?:\s?[A-Z]\.)*)),\s*(?P<age2>\d{{1,3}})\s*(?:,\s*|\(\s*)(?P<pronouns2>{_PRONOUN_SET})",
 )
 
 
@@ -86,19 +96,23 @@ def person_words(people: list[Participant]) -> dict[str, str]:
 def extract_participants(text: str) -> list[Participant]:
     """In couple or family work, each person introduced with an age ("M. (38, she/her) and Jo (41, they/them)",
     "Adaeze (mother, 45, she/her)"), in the order introduced; [] for individual work."""
-    if not _JOINT_WORK.search(text):
-        return []
+    joint = bool(_JOINT_WORK.search(text))
     people: list[Participant] = []
     for m in _PERSON.finditer(text):
         name = (m.group("name") or m.group("name2")).strip()
         age = int(m.group("age") or m.group("age2"))
         pronouns = m.group("pronouns") or m.group("pronouns2")
-        if _RELATIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) and not pronouns:
+        role = m.group("role0") or m.group("role")
+        if _NOT_PRESENT.match(text[m.end() :]):
+            continue  # "half-brother (4) not present"
+        if _RELATIVE_BEFORE.search(text[max(0, m.start() - 40) : m.start()]) and not (pronouns or m.group("role0")):
             continue  # "her son (8)" is mentioned, not in the room
         if MIN_AGE <= age <= MAX_AGE and name not in [p.name for p in people]:
-            role = m.group("role")
             people.append(Participant(name=name, role=role, age=age, pronouns=pronouns.lower() if pronouns else None))
-    return people if len(people) >= 2 else []
+    # Two or more people introduced with their own pronouns are in the room together, whatever the note calls it.
+    if len(people) >= 2 and (joint or sum(p.pronouns is not None for p in people) >= 2):
+        return people
+    return []
 
 
 def extract_client_words(text: str) -> list[str]:

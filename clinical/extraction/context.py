@@ -35,10 +35,14 @@ _POST_NEGATION = re.compile(
 #: A denial written after a list of what was asked: "asked about suicide, self-harm and harming the baby: denies
 #: all three".
 _DENIES_ALL = re.compile(
-    r"\b(?:denie[sd]|deny|denying)\s+(?:all|both|each|any|every\w*)(?:\s+(?:three|four|two|of\s+(?:these|them|this)))?\b"
+    r"\b(?:denie[sd]|deny|denying)\s+(?:all|both|each|every\w*|any\s+of\s+(?:these|them|the\s+above))(?:\s+(?:three|four|two|of\s+"
+    r"(?:these|them|this)))?\b"
     r"|\b(?:all|both)\s+(?:denied|negative)\b",
     re.I,
 )
+#: "Asked directly about current suicidal thoughts given the 1999 attempt: denies" — the answer after the colon.
+_ASKED = re.compile(r"\b(?:asked|screened|enquired|inquired|questioned)\b", re.I)
+_ANSWERED_NO = re.compile(r":\s*(?:she\s+|he\s+|they\s+|pt\s+)?(?:denies|denied|negative|nil|none|no)\b", re.I)
 #: Affirmations re-open what a negation closed ("denies HI, endorses passive SI").
 _AFFIRMATION = re.compile(
     r"\b(?:endorse[sd]?|endorsing|reports?|reported|admits?|admitted|acknowledges?|acknowledged|"
@@ -111,6 +115,14 @@ _FIGURATIVE = re.compile(
 )
 
 
+#: "Risk from others / psychosis: not asked", "HI not assessed": the mention is neither reported nor denied.
+NOT_ASKED = re.compile(
+    r"\bnot\s+(?:yet\s+)?(?:asked|assessed|screened|explored|covered|enquired|discussed|done)\b|\bdid\s+not\s+(?:ask|assess|screen)\b"
+    r"|\b(?:ran|run)\s+out\s+of\s+time\b|\bto\s+(?:assess|ask|cover|explore)\s+next\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Assertion:
     """What the words around a mention say about it."""
@@ -154,6 +166,8 @@ def _negated(clause: str, start: int, end: int) -> bool:
         # "has no plan": an affirmation before the negation does not undo it; one after it re-opens.
         if not any(m.start() >= last for m in _AFFIRMATION.finditer(before)):
             return True
+    if _ASKED.search(clause[:start]) and _ANSWERED_NO.search(clause[end:]):
+        return True
     return bool(_POST_NEGATION.match(clause[end:]) or _DENIES_ALL.search(clause[end:]))
 
 

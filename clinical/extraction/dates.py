@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "ten": 10, "twelve": 12, "a": 1}
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -16,11 +16,17 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b(?!/\d)")
 _MONTH_FIRST = re.compile(rf"\b{MONTH_NAME}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 _DAY_FIRST = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH_NAME}(?:,?\s+(\d{{4}}))?\b", re.I)
 _WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
+_DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _RELATIVE = re.compile(
-    r"\b(today|tomorrow|next\s+week|(?:next|this|on)\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(?:in\s+)?(\d{1,2}|one|two|three|four|a)\s+(days?|weeks?)(?:\s+from\s+(?:today|now))?)\b",
+    rf"\b(today|tomorrow|next\s+week|(?:a\s+)?fortnight\s+(?:on\s+)?({_DAY})|({_DAY})\s+fortnight|"
+    rf"(?:next|this|on)\s+({_DAY})(\s+week)?|"
+    r"(?:in\s+)?(\d{1,2}|one|two|three|four|a)\s+(days?|weeks?|fortnight)(?:\s+from\s+(?:today|now))?)\b",
     re.I,
 )
+
+
+def _weekday(name: str) -> int:
+    return next(n for day, n in _WEEKDAYS.items() if day.startswith(name.lower()[:3]))
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -64,7 +70,7 @@ def day_first(text: str) -> bool:
     firsts = [
         (int(m.group(1)), int(m.group(2)))
         for m in _NUMERIC_DATE.finditer(text)
-        if m.group(3) and max(int(m.group(1)), int(m.group(2))) <= 31  # a year makes it a date, not "86/52" or "5/6"
+        if max(int(m.group(1)), int(m.group(2))) <= 31  # not a blood pressure ("86/52") or a score out of 30+
     ]
     if any(a > 12 >= b for a, b in firsts):
         return True
@@ -109,13 +115,19 @@ def parse_dates(text: str, today: date, day_first: bool = False) -> list[tuple[i
             d = today + timedelta(days=1)
         elif phrase.startswith("next week"):
             d = today + timedelta(days=7)
-        elif m.group(2):
-            ahead = (_WEEKDAYS[m.group(2).lower()] - today.weekday()) % 7 or 7
-            d = today + timedelta(days=ahead)
+        elif m.group(2) or m.group(3):
+            # "a fortnight Tuesday", "Tuesday fortnight": that weekday in the week two weeks ahead.
+            ahead = today + timedelta(days=14)
+            d = ahead + timedelta(days=(_weekday(m.group(2) or m.group(3)) - ahead.weekday()) % 7)
+        elif m.group(4):
+            ahead = (_weekday(m.group(4)) - today.weekday()) % 7 or 7
+            # "next Monday week": the Monday after next.
+            d = today + timedelta(days=ahead + (7 if m.group(5) else 0))
         else:
-            count = int(m.group(3)) if m.group(3).isdigit() else NUMBER_WORDS.get(m.group(3).lower(), 1)
+            count = int(m.group(6)) if m.group(6).isdigit() else NUMBER_WORDS.get(m.group(6).lower(), 1)
             if not re.match(r"in\s", phrase) and "from" not in phrase:
                 continue  # "two weeks" alone is a duration, not a date
-            d = today + timedelta(days=count * (7 if m.group(4).lower().startswith("week") else 1))
+            unit = m.group(7).lower()
+            d = today + timedelta(days=count * (14 if unit == "fortnight" else 7 if unit.startswith("week") else 1))
         found.append((m.start(), d))
     return sorted(found)

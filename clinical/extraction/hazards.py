@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clinical.extraction.context import Assertion, assertion, clauses
+from clinical.extraction.context import NOT_ASKED, Assertion, assertion, clauses
 from clinical.risk import RiskFinding, RiskStatus
 
 EVIDENCE_CHARS = 240
@@ -131,8 +131,8 @@ _DANGER_DENIAL = re.compile(
 )
 #: "Nobody at home or school is hurting her": a denial of danger from others in the client's own words.
 _NOBODY_HURTING = re.compile(
-    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+\s+){0,6}(?:is|was|has\s+been)\s+(?:hurting|hitting|harming|abusing|threatening)\s+"
-    r"(?:her|him|them|me)\b",
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+\s+){0,6}?(?:(?:is|was|has\s+been)\s+(?:hurting|hitting|harming|abusing|threatening)|"
+    r"(?:has\s+)?(?:threatened|hurt|harmed|hit|abused)(?:\s+or\s+(?:threatened|hurt|harmed|hit|abused))?)\s+(?:her|him|them|me)\b",
     re.I,
 )
 #: A safeguarding step taken or a child-protection service involved (not "no safeguarding concerns").
@@ -141,7 +141,7 @@ _SAFEGUARDING_ACTION = re.compile(
     r"social\s+care|MASH|CPS|DCFS|social\s+services|mandated\s+report\w*|adult\s+protective\s+services|APS)\b",
 )
 _FEELS_SAFE = re.compile(
-    r"\b(?:feels?|reports?\s+feeling)\s+safe\s+(?:at\s+home|in\s+(?:her|his|their)\s+(?:home|relationship)|with)", re.I
+    r"\b(?:feels?|reports?\s+feeling)\s+safe\s+(?:at\s+home|in\s+(?:her|his|their)\s+\w+|with)", re.I
 )
 
 _HALLUCINATIONS = re.compile(
@@ -223,8 +223,9 @@ _PERINATAL_RED_FLAGS = re.compile(
     re.I,
 )
 _MEDICAL_CLEAR = re.compile(
-    r"\bmedically\s+(?:stable|cleared|well)|\bvitals?\s+(?:signs\s+)?(?:WNL|within\s+normal\s+limits|normal|stable|fine|unremarkable)"
-    r"|\bno\s+(?:withdrawal|medical)\s+(?:symptoms|concerns|history|risk|issues)|\bno\s+hx\s+of\s+withdrawal",
+    r"\bmedically\s+(?:stable|cleared|well)|\b(?:vitals?|obs|BP|bloods)\s+(?:signs\s+)?(?:and\s+\w+\s+)?(?:WNL|within\s+normal\s+limits|"
+    r"normal|stable|fine|unremarkable)|\bno\s+(?:acute\s+|current\s+|significant\s+|physical\s+)?(?:withdrawal|medical|physical\s+health)"
+    r"\s+(?:symptoms|concerns|history|risk|issues)|\bno\s+hx\s+of\s+withdrawal",
     re.I,
 )
 
@@ -309,6 +310,8 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
     safeguarding_steps: list[str] = []
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
+        if NOT_ASKED.search(clause):
+            continue  # "risk from others / psychosis: not asked" says nothing either way
         # Danger from others: the client as the one harmed.
         for cue in DANGER_CUES:
             for match in cue.pattern.finditer(clause):

@@ -40,9 +40,19 @@ _REVIEW = re.compile(
     re.I,
 )
 #: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
-_REVIEW_SESSIONS = re.compile(r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3})\s+sessions?)\b", re.I)
+_REVIEW_SESSIONS = re.compile(
+    r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3}|six|eight|ten|twelve)\s+sessions?)\b", re.I
+)
+#: Clinical shorthand for intervals: "6/52" (weeks), "3/12" (months), "10/7" (days), "q8 weeks", "q3 months".
+_SHORTHAND_INTERVAL = re.compile(
+    r"(?<![\d/])(\d{1,2})/(52|12|7)(?![\d/])|\bq\s?(\d{1,2})\s*(days?|weeks?|wks?|months?|mos?)\b", re.I
+)
+#: "review at the 10th session", "review at end of block" (of N sessions), "after twelve sessions".
+_AT_SESSION = re.compile(r"\b(?:at|after|by)\s+(?:the\s+)?(\d{1,3})(?:st|nd|rd|th)\s+session\b", re.I)
+_END_OF_BLOCK = re.compile(r"\bend\s+of\s+(?:the\s+)?(?:block|course|contract|episode)\b", re.I)
+_BLOCK = re.compile(r"\b(?:block|course|contract|package)\s+of\s+(\d{1,3}|six|eight|twelve)\b", re.I)
 _INTERVAL = re.compile(
-    r"\b(?:every|each|in|after|at)\s+(\d{1,3}|one|two|three|four|six|eight|twelve)\s*(days?|weeks?|wks?|months?|mos?)\b",
+    r"\b(?:every|each|in|after|at|,)\s*(\d{1,3}|one|two|three|four|six|eight|ten|twelve)\s*(days?|weeks?|wks?|months?|mos?)\b",
     re.I,
 )
 _NAMED_INTERVALS = (
@@ -80,13 +90,30 @@ def extract_logistics(text: str, today: date, day_first: bool = False) -> Report
         plan.sessions = count if 1 <= count <= 1000 else None
 
     for clause in review_clauses:
+        # "Review after the first module, 8 weeks": the interval may sit in the part after the review word.
+        following = parts[parts.index(clause) + 1] if parts.index(clause) + 1 < len(parts) else ""
+        clause = f"{clause}, {following}" if following and not _REVIEW.search(following) else clause
+        if m := _SHORTHAND_INTERVAL.search(clause):
+            if m.group(1):
+                days = int(m.group(1)) * {"52": 7, "12": 30, "7": 1}[m.group(2)]
+            else:
+                days = int(m.group(3)) * _UNIT_DAYS[m.group(4).lower().rstrip("s")]
+            plan.review_interval_days = days if 1 <= days <= 730 else None
+            break
         if m := _INTERVAL.search(clause):
             count = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS[m.group(1).lower()]
             days = count * _UNIT_DAYS[m.group(2).lower().rstrip("s")]
             plan.review_interval_days = days if 1 <= days <= 730 else None
             break
-        if (m := _REVIEW_SESSIONS.search(clause)) and plan.frequency:
-            days = round(int(m.group(1) or m.group(2)) * plan.frequency.days_between)
+        count = None
+        if m := (_REVIEW_SESSIONS.search(clause) or _AT_SESSION.search(clause)):
+            written = next(g for g in m.groups() if g)
+            count = int(written) if written.isdigit() else NUMBER_WORDS[written.lower()]
+        elif _END_OF_BLOCK.search(clause) and (block := _BLOCK.search(text)):
+            written = block.group(1)
+            count = int(written) if written.isdigit() else NUMBER_WORDS[written.lower()]
+        if count and plan.frequency:
+            days = round(count * plan.frequency.days_between)
             plan.review_interval_days = days if 1 <= days <= 730 else None
             break
         named = next((days for pattern, days in _NAMED_INTERVALS if re.search(pattern, clause, re.I)), None)
@@ -96,7 +123,10 @@ def extract_logistics(text: str, today: date, day_first: bool = False) -> Report
 
     start_dates = parse_dates(non_review, today, day_first)
     starting = re.search(
-        r"\b(?:start\w*|begin\w*|first\s+(?:\w+\s+)?session|commenc\w*|from|intake\s+on)\b", non_review, re.I
+        r"\b(?:start\w*|begin\w*|first\s+(?:\w+\s+)?(?:session|appt|appointment)|next\s+(?:session|appt|appointment)|"
+        r"commenc\w*|from|intake\s+on)\b",
+        non_review,
+        re.I,
     )
     if start_dates:
         if starting:

@@ -14,8 +14,8 @@ _NUMBER = r"(-?\d{1,3}(?:\.\d+)?)(?![\d])(?!\.\d)"
 #: Words between a name and its score: "PHQ-9 today: 17", "PCL-5 at intake = 44", "GAD-7 total score was 12",
 #: "EDE-Q global 4.2", "ASRS-v1.1 Part A: 5 of 6", "K10 (self-report) 24".
 _LINKER = (
-    r"(?:\s*(?:total|global|score[sd]?|scored|of|was|is|=|:|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
-    r"at\s+(?:intake|referral|assessment|baseline|screening|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
+    r"(?:\s*(?:total|global|score[sd]?|scored|of|was|is|=|:|→|->|=>|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
+    r"at\s+(?:[A-Za-z]+\s+)?(?:intake|referral|assessment|baseline|screening|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
     r"intake|referral|baseline|initial|self[\s-]report(?:ed)?|clinician[\s-]rated|parent[\s-]report(?:ed)?|"
     r"child[\s-]report(?:ed)?|\((?:[^()]{1,30})\)|this\s+week|last\s+week|-(?=\s)|–|completed|administered|given|done|"
     r"present|(?:with|by)\s+(?:the\s+|her\s+|his\s+|their\s+)?[A-Za-z]+|(?:on|dated?)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|"

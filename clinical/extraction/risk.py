@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from clinical.extraction.context import assertion, clauses, is_negated, mention_negated
+from clinical.extraction.context import NOT_ASKED, assertion, clauses, is_negated, mention_negated
 from clinical.extraction.hazards import EVIDENCE_CHARS, extract_hazards, weapon_held_by_other
 from clinical.risk import RiskAssessment, RiskKind, SuicidalIdeation
 
@@ -58,16 +58,20 @@ _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available
 _SELF_HARM = re.compile(
     rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
     r"|\b(?:hx\s+of|history\s+of|h/o|past|prior|previous|recent|ongoing|started|stopped|urges?\s+(?:to|for))\s+cutting\b"
+    r"|\b(?:cutting|scratching|burning|picking|carving)\s+(?:to|on|of|into)\s+(?:her|his|their|the)?\s*(?:fore)?(?:wrists?|arms?|"
+    r"legs?|thighs?|skin|stomach|body|hips?)\b"
     rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
     re.I,
 )
 _HI = re.compile(
     r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
     r"(?:hurt|harm|kill|attack|hit)\w*\s+(?!(?:her|him|them|my|your|our|it)sel)(?:anyone|any\s*one|others|someone|somebody|"
-    r"other\s+people|people|(?:the|her|his|their|a)\s+\w+|(?-i:[A-Z][a-z]+)|neighbou?rs|\w+s)\b"
+    r"other\s+people|people|him|her|them|(?:the|her|his|their|a)\s+\w+|(?-i:[A-Z][a-z]+|[A-Z]\.)|neighbou?rs|\w+s)(?![A-Za-z])"
     r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b"
     r"|(?-i:\bI)(?:'ll|\s+will|'d|\s+would|'m\s+going\s+to|'m\s+gonna)\s+(?:kill|hurt|stab|shoot|strangle|beat\s+up|smash)\s+"
     r"(?:him|her|them|you|(?-i:[A-Z][a-z]+))\b|\bthoughts?\s+of\s+(?:hurting|harming|killing)\s+(?:others|someone|anyone|other\s+people|him|her|them|his|her)\b"
+    r"|\b(?:sent|made|left|posted)\s+(?:[\w'-]+\s+){0,3}threatening\s+(?:texts?|messages?|calls?|emails?|letters?|posts?)"
+    r"|\bthreaten(?:ed|ing|s)\s+to\s+(?:kill|hurt|harm|bash|stab|shoot|beat|attack)\b"
     r"|\bviolent\s+thoughts\s+(?:toward|towards|about)\b|\bharm\s+to\s+others\b|\b(?:harming|hurting)\s+(?:others|anyone|"
     r"the\s+baby|(?:her|his|their|the)\s+(?:baby|child|children|kids|partner|mother|father))\b"
     r"|\b(?:threats?|aggression|violence)\s+(?:to|toward|towards|against)\s+(?:others|anyone|people|family(?:\s+members)?|"
@@ -139,7 +143,16 @@ def _denial_counts(clause: str, in_risk_section: bool) -> bool:
     return in_risk_section or bool(_RISK_SCREEN.search(clause))
 
 
-_RISK_SCREEN = re.compile(r"^\s*(?:risk(?:\s+assessment)?|safety|SI/HI|C-?SSRS)\s*[:\-–]", re.I)
+#: Record templates: "Risk to self: denies", "Risk to others: nil", "Risk to others – none identified".
+_LABEL_DENIAL = re.compile(
+    r"\brisk\s+to\s+(?P<who>self|others)\s*(?:[:–—-]|is)\s*(?:denie[sd]|nil|none(?:\s+identified)?|no(?:ne)?\s+(?:concerns?|risk)|"
+    r"negative|not\s+indicated|no)\b",
+    re.I,
+)
+_RISK_SCREEN = re.compile(
+    r"^\s*(?:risk(?:\s+assessment)?|risk\s+to\s+(?:self|others)|risk\s+from\s+others|safety|SI/HI|C-?SSRS)\s*[:\-–]",
+    re.I,
+)
 
 
 def extract_risk(text: str, risk_section: str = "", history_section: str = "") -> RiskAssessment:
@@ -175,9 +188,20 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
 
     hazards = extract_hazards(text, risk_section, history_section)
     others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
+    conditional_threats: list[str] = []
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
         denial_counts = _denial_counts(clause, in_risk_section)
+        if NOT_ASKED.search(clause):
+            continue  # "risk to others: not assessed" says nothing either way
+        if in_risk_section and (label := _LABEL_DENIAL.search(clause)):
+            if label.group("who").lower() == "self":
+                ideation.append(SuicidalIdeation.DENIED)
+                self_harm.append(False)
+                cite(RiskKind.SUICIDE, clause)
+            else:
+                homicidal.append(False)
+                cite(RiskKind.HARM_TO_OTHERS, clause)
         if _SI_FAMILY.search(clause):
             clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
         voices = _VOICES.search(clause)
@@ -269,6 +293,9 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
             if found.historical:
                 past("violence_to_others")
                 continue
+            if found.hypothetical:
+                conditional_threats.append(clause)  # counts unless the clinician explored it and recorded a denial
+                continue
             homicidal.append(True)
             cite(RiskKind.HARM_TO_OTHERS, clause)
         for match in _ATTEMPT.finditer(clause):
@@ -282,6 +309,10 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
     for match in _PROTECTIVE.finditer(text):
         protective.extend(_split_list(clauses(match.group(1))[0] if clauses(match.group(1)) else ""))
 
+    if conditional_threats and False not in homicidal:
+        homicidal.append(True)
+        for clause in conditional_threats:
+            cite(RiskKind.HARM_TO_OTHERS, clause)
     if SuicidalIdeation.ACTIVE in ideation:
         si = SuicidalIdeation.ACTIVE
     elif SuicidalIdeation.PASSIVE in ideation:

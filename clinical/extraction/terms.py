@@ -107,7 +107,7 @@ _DEFERRED_AFTER = re.compile(
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|[;\n]+")
 
 
-_SEGMENT_BREAK = re.compile(r"[,()]|\s[-–—]\s|\b(?:and|with|plus|then)\b(?=\s+[A-Z])")
+_SEGMENT_BREAK = re.compile(r"[,]|\s[-–—]\s|\b(?:and|with|plus|then)\b(?=\s+[A-Z])")
 
 
 def _segment(clause: str, match: re.Match) -> str:

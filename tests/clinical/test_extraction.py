@@ -439,3 +439,34 @@ class TestMeasuresAsWritten:
         today = date(2027, 2, 20)
         found = extract_measures("PCL-5 at referral (01/15/2027): 54. PCL-5 at intake: 49. GAD-7 12.", None, today)
         assert [(m.score, m.administered) for m in found.measures] == [(54, date(2027, 1, 15)), (49, today), (12, None)]
+
+
+class TestLogisticsShorthand:
+    @pytest.mark.parametrize(
+        ("text", "days"),
+        [
+            ("Weekly. 6/52 review with the team.", 42),
+            ("Weekly. Progress reviewed every 3/12 with letter to GP.", 90),
+            ("Weekly home visits. Review q8 weeks.", 56),
+            ("Weekly, block of 12 sessions, review at end of block.", 84),
+            ("Weekly. Review at the 10th session.", 70),
+            ("Weekly. Review after the first module, 8 weeks.", 56),
+            ("Weekly. We will review progress after twelve sessions.", 84),
+        ],
+    )
+    def test_review_intervals(self, text, days):
+        """Review intervals in clinical shorthand: N/52, N/12, qN weeks, end of block, the Nth session."""
+        assert extract_logistics(text, date(2026, 11, 3)).review_interval_days == days
+
+    @pytest.mark.parametrize(
+        ("text", "start"),
+        [
+            ("First session a fortnight Tuesday, 11am.", date(2026, 11, 17)),
+            ("Starting next Monday week.", date(2026, 11, 16)),
+            ("Beginning one week from today.", date(2026, 11, 10)),
+            ("Next session Mon 19/10/2027.", date(2027, 10, 19)),
+        ],
+    )
+    def test_start_dates(self, text, start):
+        """Relative start dates as clinicians say them, from the intake's own day (Tuesday 3 November 2026)."""
+        assert extract_logistics(text, date(2026, 11, 3), day_first=True).start_date == start
