@@ -474,6 +474,12 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
             parts.append("self-harm")
         if risk.homicidal_ideation:
             parts.append("homicidal ideation")
+        for kind in (RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL):
+            finding = risk.finding(kind)
+            if finding.status is RiskStatus.REPORTED:
+                parts.append(f"{kind.label} ({', '.join(finding.features)})" if finding.features else kind.label)
+        if risk.safeguarding:
+            parts.append("safeguarding duty")
         for label, value in (
             ("plan", risk.suicide_plan),
             ("intent", risk.intent),
@@ -481,7 +487,7 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
         ):
             if value is not None:
                 parts.append(f"{label}: {'yes' if value else 'no'}")
-        risk_line = "FLAGGED — " + "; ".join(parts) + " (safety plan required)"
+        risk_line = "FLAGGED — " + "; ".join(parts) + " (the plan must respond to each)"
     else:
         risk_line = "no current risk reported"
     session = record.session
@@ -542,6 +548,16 @@ def _risk_phrases(before: RiskAssessment, after: RiskAssessment) -> list[str]:
             said.append(f"{label}: {new}")
     if after.protective_factors and after.protective_factors != before.protective_factors:
         said.append("protective factors: " + ", ".join(after.protective_factors))
+    for kind in (RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL):
+        old_finding, new_finding = before.finding(kind), after.finding(kind)
+        if new_finding.status is not old_finding.status or new_finding.features != old_finding.features:
+            if new_finding.status is RiskStatus.REPORTED:
+                details = f" ({', '.join(new_finding.features)})" if new_finding.features else ""
+                said.append(f"{kind.label} reported{details}")
+            elif new_finding.status is RiskStatus.DENIED:
+                said.append(f"{kind.label} denied")
+    if after.safeguarding and not before.safeguarding:
+        said.append("safeguarding duty")
     return said
 
 

@@ -274,3 +274,11 @@ def test_risk_follow_ups_speak_about_the_client(context):
     )
     assert "You noted the client has had suicidal thoughts. What do you know about a plan, intent to act" in reply.text
     assert "You reported" not in reply.text
+
+
+def test_read_back_names_danger_from_others_and_safeguarding(context):
+    """The one-line read-back after a risk answer names danger from others, its features and a safeguarding duty."""
+    state = at_section(context, SectionId.RISK)
+    state, reply = step(state, "Denies SI. Partner strangled her last month; the children saw it.", context)
+    assert "danger from others reported (strangulation, children exposed)" in reply.text
+    assert "safeguarding duty" in reply.text
