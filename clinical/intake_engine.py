@@ -247,7 +247,7 @@ def build_record(state: IntakeState, context: IntakeContext) -> IntakeRecord:
     """Extract the structured record from every answer, then apply the clinician's corrections."""
     text = {s: section_text(state, s) for s in SECTION_ORDER}
     everything = "\n".join(text[s] for s in SECTION_ORDER if text[s])
-    risk = extract_risk(everything, text[SectionId.RISK], text[SectionId.HISTORY])
+    risk = extract_risk(everything, text[SectionId.RISK], text[SectionId.HISTORY], state.alias)
     focus = "\n".join(text[s] for s in (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS, SectionId.CLIENT_GOALS))
     context_text = "\n".join(
         text[s]

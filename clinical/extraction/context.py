@@ -20,7 +20,7 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _NEGATION = re.compile(
-    r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|none|absent|free\s+of|"
+    r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|neither|none|nil|absent|free\s+of|"
     r"doesn['’]?t|does\s+not|didn['’]?t|did\s+not|isn['’]?t|wasn['’]?t|hasn['’]?t|has\s+not|haven['’]?t|don['’]?t|do\s+not|"
     r"won['’]?t|wouldn['’]?t|rules?\s+out|ruled\s+out|"
     r"contraindicat\w*)\b",
@@ -40,6 +40,8 @@ _DENIES_ALL = re.compile(
     r"|\b(?:all|both)\s+(?:denied|negative)\b",
     re.I,
 )
+#: A spaced dash ends a negation's reach: "said 'I don't see the point' – explored: wishes she would not wake up".
+_SCOPE_END = re.compile(r"\s[–—-]\s")
 #: "Asked directly about current suicidal thoughts given the 1999 attempt: denies" — the answer after the colon.
 _ASKED = re.compile(r"\b(?:asked|screened|enquired|inquired|questioned)\b", re.I)
 _ANSWERED_NO = re.compile(r":\s*(?:she\s+|he\s+|they\s+|pt\s+)?(?:denies|denied|negative|nil|none|no)\b", re.I)
@@ -110,7 +112,8 @@ _OTHER_AFTER = re.compile(rf"^\s*(?:by|of|in)\s+(?:(?:her|his|their|a|the|my)\s+
 _FIGURATIVE = re.compile(
     r"\b(?:jok(?:e|es|ed|ing|ingly)|in\s+jest|figure\s+of\s+speech|figuratively|not\s+literal(?:ly)?|"
     r"tongue[\s-]in[\s-]cheek|sarcastic(?:ally)?|venting|hyperbole|expression|manner\s+of\s+speaking|"
-    r"(?:was|were|is)\s+(?:conditional|hypothetical))\b",
+    r"(?:was|were|is)\s+(?:conditional|hypothetical)|(?:a|just\s+a|her|his|their)\s+way\s+of\s+speaking|turn\s+of\s+phrase|"
+    r"just\s+an?\s+(?:expression|saying)|said\s+in\s+jest)\b",
     re.I,
 )
 
@@ -161,10 +164,11 @@ def clauses(text: str) -> list[str]:
 def _negated(clause: str, start: int, end: int) -> bool:
     before = clause[:start]
     negations = [m.end() for m in _NEGATION.finditer(before)]
-    if negations:
+    if negations and not _SCOPE_END.search(before[negations[-1] :]):
         last = negations[-1]
         # "has no plan": an affirmation before the negation does not undo it; one after it re-opens.
-        if not any(m.start() >= last for m in _AFFIRMATION.finditer(before)):
+        # An affirmation right after the cue is part of the denial ("neither reports SI", "no reported SH").
+        if not any(m.start() >= last and before[last : m.start()].strip() for m in _AFFIRMATION.finditer(before)):
             return True
     if _ASKED.search(clause[:start]) and _ANSWERED_NO.search(clause[end:]):
         return True
@@ -187,6 +191,8 @@ def _other(clause: str, start: int, end: int) -> bool:
         return False
     last = others[-1]
     between = before[last.end() :]
+    if re.match(r"^\s*(?:[A-Z][a-z]+\s*)?(?:\(\d{1,3}\)\s*)?,?\s*who\b", between):
+        return True  # "her brother Tom (35), who has been self-harming"
     if _CLIENT_SUBJECT.search(between) or _INFORMANT.match(between):
         return False  # "…, then she cut herself"; "partner reports ongoing cutting" (an informant, not the one)
     # The other person as the sentence's subject reaches further ("Mum drinks heavily and has had withdrawal
@@ -196,7 +202,10 @@ def _other(clause: str, start: int, end: int) -> bool:
     return len(between.split()) <= 4 and "," not in between
 
 
-def _hypothetical(clause: str, start: int) -> bool:
+def _hypothetical(clause: str, start: int, end: int | None = None) -> bool:
+    label = end is not None and re.match(r"\s*:(?!\s*(?:denie|deny|no\b|none|nil|neg|not\b))", clause[end:], re.I)
+    if label and re.search(r"\bif\b", clause[end:], re.I):
+        return True  # "HI: she said 'if he ever touches the kids I'll kill him'" — the label is about a condition
     before = clause[:start]
     cues = list(_HYPOTHETICAL.finditer(before))
     if not cues:
@@ -212,7 +221,7 @@ def assertion(clause: str, start: int, end: int) -> Assertion:
     return Assertion(
         negated=_negated(clause, start, end),
         historical=bool(_HISTORICAL.search(clause)) and not recent,
-        hypothetical=_hypothetical(clause, start),
+        hypothetical=_hypothetical(clause, start, end),
         other_experiencer=_other(clause, start, end),
         figurative=bool(_FIGURATIVE.search(clause)),
     )

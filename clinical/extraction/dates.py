@@ -6,7 +6,19 @@ import calendar
 import re
 from datetime import date, timedelta
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "ten": 10, "twelve": 12, "a": 1}
+NUMBER_WORDS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "ten": 10,
+    "twelve": 12,
+}
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -19,8 +31,8 @@ _WEEKDAYS = {name.lower(): n for n, name in enumerate(calendar.day_name)}
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _RELATIVE = re.compile(
     rf"\b(today|tomorrow|next\s+week|(?:a\s+)?fortnight\s+(?:on\s+)?({_DAY})|({_DAY})\s+fortnight|"
-    rf"(?:next|this|on)\s+({_DAY})(\s+week)?|"
-    r"(?:in\s+)?(\d{1,2}|one|two|three|four|a)\s+(days?|weeks?|fortnight)(?:\s+from\s+(?:today|now))?)\b",
+    rf"(?:next|this(?:\s+coming)?|coming|on)\s+({_DAY})(\s+week)?|"
+    r"(?:in\s+)?(\d{1,2}|one|two|three|four|five|six|seven|eight|ten|a)\s+(days?|weeks?|fortnight)(?:\s+from\s+(?:today|now))?)\b",
     re.I,
 )
 

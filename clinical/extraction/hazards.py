@@ -86,7 +86,8 @@ DANGER_CUES = (
         r"\b(?:afraid|scared|frightened|terrified|fearful)\s+(?:of|that)\s+(?:her|his|their|my)?\s*\w*\s*(?:partner|husband|wife|"
         r"boyfriend|girlfriend|ex|him|her|he|she)\b|\bfears?\s+(?:for\s+)?(?:her|his|their|my)\s+(?:life|safety)"
         r"|\b(?:does\s+not|doesn'?t|did\s+not|didn'?t|not|never)\s+(?:feel\w*\s+)?safe\s+(?:at\s+home|with\s+(?:him|her|them|"
-        r"partner|husband|wife))|\b(?:feels?|felt|feeling)\s+unsafe|\bunsafe\s+at\s+home",
+        r"partner|husband|wife))|\b(?:feels?|felt|feeling)\s+unsafe|\bunsafe\s+at\s+home"
+        r"|\b(?:fear\s+of|scared\s+to|afraid\s+to|frightened\s+to)\s+go(?:ing)?\s+home",
     ),
     _cue(
         "abuse of a child",
@@ -108,7 +109,7 @@ _ESCALATION = re.compile(
 )
 _CHILDREN_PRESENT = re.compile(
     r"\b(?:children|kids|son|daughter|child|baby|toddler)\s+(?:[\w(),]+\s+){0,4}(?:witness\w*|saw|see|sees|heard|hear|present|"
-    r"in\s+the\s+(?:room|house|home)|at\s+home)|\bin\s+front\s+of\s+(?:the\s+)?(?:children|kids|\w+\s+(?:son|daughter))"
+    r"in\s+the\s+(?:room|house|home)\b|at\s+home\b)|\bin\s+front\s+of\s+(?:the\s+)?(?:children|kids|\w+\s+(?:son|daughter))"
     r"|\b(?:witness\w*|exposed\s+to)\s+(?:the\s+)?(?:violence|abuse|fights|assaults?)",
     re.I,
 )
@@ -124,7 +125,7 @@ _SCREENING = re.compile(
     re.I,
 )
 _DANGER_DENIAL = re.compile(
-    r"\b(?:feeling\s+afraid|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
+    r"\b(?:feeling\s+afraid|violence\s+(?:in|at)\s+(?:the\s+)?home|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
     r"safety\s+concerns?\s+at\s+home|safeguarding\s+concerns?|concerns?\s+about\s+(?:the\s+)?(?:kids|children)(?:'s)?\s+"
     r"(?:care|safety))\b",
     re.I,
@@ -246,10 +247,22 @@ _OTHER_NOUN = re.compile(
 )
 
 
-def weapon_held_by_other(clause: str) -> bool:
+_NAMED_OWNER = re.compile(
+    r"(?-i:\b([A-Z][a-z]+))\s+(?:owns?|keeps?|has|carries|bought)\s+(?:a\s+|an\s+|his\s+|her\s+|their\s+)?(?:[\w.]+\s+)?"
+    r"(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|knife|knives)\b"
+    r"|\b(?:guns?|firearms?|rifles?|handguns?|weapons?)\s+(?:is|are)\s+(?:his|hers|theirs)\b",
+    re.I,
+)
+
+
+def weapon_held_by_other(clause: str, alias: str = "", named: bool = True) -> bool:
     """Whether a sentence's weapon belongs to another person (a partner's gun is a danger to the client, not the
-    client's means)."""
+    client's means): a partner's or relative's, or — with `named`, used only once danger from others is reported,
+    since a client's own gun must never be missed — a named person's other than the client's."""
     if _OTHERS_WEAPON.search(clause):
+        return True
+    owner = _NAMED_OWNER.search(clause) if named else None
+    if owner and (owner.group(1) is None or owner.group(1).lower() not in alias.lower()):
         return True
     weapon = _WEAPON.search(clause)
     other = _OTHER_NOUN.search(clause)
@@ -294,7 +307,7 @@ def _about_now(found: Assertion) -> bool:
     return not (found.historical or found.hypothetical or found.figurative)
 
 
-def extract_hazards(text: str, risk_section: str = "", history_section: str = "") -> Hazards:
+def extract_hazards(text: str, risk_section: str = "", history_section: str = "", alias: str = "") -> Hazards:
     """Danger from others, psychosis-related risk and medical danger as reported in the intake.
 
     A report counts wherever it is written (the safer reading). A denial of danger from others counts only in the
@@ -336,12 +349,13 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
                 danger.report(cue.feature, clause)
                 if _WEAPON.search(clause):
                     weapon_clauses.append(clause)  # "threatened to kill her with his gun"
-        if _WEAPON.search(clause) and weapon_held_by_other(clause):
+        if _WEAPON.search(clause) and weapon_held_by_other(clause, alias):
             found = assertion(clause, 0, 0)
             if not (found.negated or found.historical or found.hypothetical):
                 weapon_clauses.append(clause)
-        if _CHILDREN_PRESENT.search(clause):
-            children_present = True
+        for match in _CHILDREN_PRESENT.finditer(clause):
+            if not assertion(clause, match.start(), match.end()).negated:
+                children_present = True
         for match in _DANGER_DENIAL.finditer(clause):
             if in_risk_section and assertion(clause, match.start(), match.end()).negated:
                 danger.denied = True
@@ -427,7 +441,12 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
     for clause in weapon_clauses if danger.reported else []:
         danger.report("weapon held by the other person", clause)
     if danger.reported and children_present:
-        danger.report("children exposed", next((c for c in clauses(text) if _CHILDREN_PRESENT.search(c)), ""))
+        exposed = (
+            c
+            for c in clauses(text)
+            if (m := _CHILDREN_PRESENT.search(c)) and not assertion(c, m.start(), m.end()).negated
+        )
+        danger.report("children exposed", next(exposed, ""))
     if danger.reported and (m := _ESCALATION.search(text)):
         danger.report("escalation", next((c for c in clauses(text) if _ESCALATION.search(c)), m.group(0)))
     safeguarding = None

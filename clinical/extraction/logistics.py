@@ -41,7 +41,9 @@ _REVIEW = re.compile(
 )
 #: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
 _REVIEW_SESSIONS = re.compile(
-    r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3}|six|eight|ten|twelve)\s+sessions?)\b", re.I
+    r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3}|six|eight|ten|twelve)\s+(?:weekly\s+|fortnightly\s+|more\s+)?"
+    r"sessions?)\b",
+    re.I,
 )
 #: Clinical shorthand for intervals: "6/52" (weeks), "3/12" (months), "10/7" (days), "q8 weeks", "q3 months".
 _SHORTHAND_INTERVAL = re.compile(

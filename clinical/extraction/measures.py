@@ -74,7 +74,7 @@ def _person_scores(text: str, instrument: Instrument, people: dict[str, str]) ->
     found = []
     # "PHQ-A: Tobi 9, Chi 14" — a list of people and scores after the name.
     for m in re.finditer(
-        rf"{name}\s*(?:\([^)]*\))?\s*[:=-]?\s*((?:(?:{names})(?:'s)?\s*[:=]?\s*\d{{1,3}}(?:\.\d+)?\s*(?:/\s*\d+)?[,;]?\s*(?:and\s+)?)+)",
+        rf"{name}\s*(?:\([^)]*\))?\s*[:=–—-]?\s*((?:(?:{names})(?:'s)?\s*[:=]?\s*\d{{1,3}}(?:\.\d+)?\s*(?:/\s*\d+)?[,;]?\s*(?:and\s+)?)+)",
         text,
     ):
         for pair in re.finditer(rf"{person}(?:'s)?\s*[:=]?\s*{_NUMBER}", m.group(1)):

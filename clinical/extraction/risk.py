@@ -9,7 +9,7 @@ import re
 
 from clinical.extraction.context import NOT_ASKED, assertion, clauses, is_negated, mention_negated
 from clinical.extraction.hazards import EVIDENCE_CHARS, extract_hazards, weapon_held_by_other
-from clinical.risk import RiskAssessment, RiskKind, SuicidalIdeation
+from clinical.risk import RiskAssessment, RiskKind, RiskStatus, SuicidalIdeation
 
 _SELF = r"(?:her|him|them|my|your|our)sel(?:f|ves)|themself|oneself"
 _SI = re.compile(
@@ -20,7 +20,11 @@ _SI = re.compile(
     r"|\bending\s+it\s+all|\b(?:easier|better)\s+if\s+(?:I|she|he|they)\s+(?:were|was)\s+(?:dead|gone|not\s+(?:here|around|alive))"
     r"|\b(?:doesn'?t|don'?t|does\s+not|do\s+not)\s+want\s+to\s+(?:be\s+alive|live|exist|be\s+here(?:\s+any\s*more)?)\b"
     r"|\bno\s+(?:point|reason)\s+(?:in\s+)?(?:going\s+on|living|carrying\s+on|being\s+(?:here|alive)|to\s+(?:live|go\s+on))"
-    r"|\b(?:not|never)\s+(?:to\s+)?wak(?:e|ing)\s+up|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
+    r"|\b(?:not|never)\s+(?:to\s+)?wak(?:e|ing)\s+up|\b(?:thoughts?|ideas?|urges?)\s+of\s+(?:[\w-]+\s+or\s+)?suicide\b"
+    r"|\b(?:don['’]?t|doesn['’]?t|can['’]?t|cannot)\s+see\s+(?:the|any)\s+point(?:\s+(?:anymore|any\s+more|in\s+(?:living|going\s+on|life)))?"
+    r"|\b(?:thought|thinks|thinking|thoughts)\s+(?:about|of)\s+not\s+(?:being\s+(?:here|around|alive)|existing|waking\s+up)"
+    r"|\b(?:relief|easier|better)\s+(?:not\s+to|to\s+not)\s+(?:exist|be\s+here|be\s+alive|wake\s+up)"
+    r"|\bif\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn['’]?t|weren['’]?t|was\s+not|were\s+not)\s+(?:here|around|alive)|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
     r"|\bwouldn'?t\s+mind\s+if\s+(?:a\s+(?:bus|car|lorry|truck)|something)\s+(?:hit|happened)|\btired\s+of\s+(?:living|life|being\s+alive)"
     r"|\blife\s+(?:is\s+|isn'?t\s+|is\s+not\s+|not\s+)?(?:not\s+)?worth\s+living|\bcan'?t\s+go\s+on\b|\b(?:wish(?:es|ed)?|want(?:s|ed)?)\s+"
     r"(?:it\s+)?(?:all\s+)?to\s+(?:end|be\s+over)|\bdisappear\s+(?:forever|for\s+good|permanently)|\bsuicidal\s+(?:thoughts|ideation|feelings)",
@@ -30,7 +34,7 @@ _SI_FAMILY = re.compile(
     r"\b(?:died|death|lost\s+\w+)\s+(?:by|to)\s+suicide|\bcommitted\s+suicide|\bcompleted\s+suicide", re.I
 )
 _PASSIVE = re.compile(
-    r"\bpassive\b|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+(?:mind|care)|no\s+(?:point|reason)|"
+    r"\bpassive\b|see\s+(?:the|any)\s+point|not\s+(?:being\s+)?(?:here|around|existing|exist)|(?:wasn|weren)['’]?t\s+here|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+(?:mind|care)|no\s+(?:point|reason)|"
     r"tired\s+of|worth\s+living|can'?t\s+go\s+on|to\s+(?:end|be\s+over)|disappear|be\s+here|be\s+alive|wanting\s+to\s+die"
     r"|wants?\s+to\s+die|want(?:ed)?\s+to\s+be\s+dead",
     re.I,
@@ -65,7 +69,7 @@ _SELF_HARM = re.compile(
 )
 _HI = re.compile(
     r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
-    r"(?:hurt|harm|kill|attack|hit)\w*\s+(?!(?:her|him|them|my|your|our|it)sel)(?:anyone|any\s*one|others|someone|somebody|"
+    r"(?:hurt|harm|kill|attack|hit)\w*\s+(?:or\s+\w+\s+)?(?!(?:her|him|them|my|your|our|it)sel)(?:anyone|any\s*one|others|someone|somebody|"
     r"other\s+people|people|him|her|them|(?:the|her|his|their|a)\s+\w+|(?-i:[A-Z][a-z]+|[A-Z]\.)|neighbou?rs|\w+s)(?![A-Za-z])"
     r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b"
     r"|(?-i:\bI)(?:'ll|\s+will|'d|\s+would|'m\s+going\s+to|'m\s+gonna)\s+(?:kill|hurt|stab|shoot|strangle|beat\s+up|smash)\s+"
@@ -96,6 +100,7 @@ _RECENCY = re.compile(
     r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
     re.I,
 )
+_INTRUSIVE = re.compile(r"\b(?:intrusive|unwanted|ego[\s-]?dystonic|obsession\w*|obsessional|intrusions?)\b", re.I)
 _VOICES = re.compile(r"\bvoices?\b|\bcommand\s+hallucinations?", re.I)
 _OWN = re.compile(r"\b(?:her|his|their)\s+own\b|\b(?:client|pt|patient)(?:'s|’s)\b", re.I)
 #: Means given up: "sold his rifle in 2022", "gave the pills to his sister".
@@ -103,7 +108,7 @@ _GOT_RID = re.compile(
     r"\b(?:sold|got\s+rid\s+of|gave\s+away|gave\s+up|removed|handed\s+(?:in|over)|disposed\s+of|surrendered)\b", re.I
 )
 _GIVEN_UP = re.compile(
-    r"\b(?:was|were|has\s+been|have\s+been|is|are|now)\s+(?:surrendered|sold|removed|handed\s+(?:in|over)|confiscated|"
+    r"^\s*(?:access\s+)?(?:unknown|not\s+known|unclear)\b|\b(?:was|were|has\s+been|have\s+been|is|are|now)\s+(?:surrendered|sold|removed|handed\s+(?:in|over)|confiscated|"
     r"taken\s+away|held\s+by\s+(?:the\s+)?(?:police|sheriff|a\s+friend))",
     re.I,
 )
@@ -155,7 +160,16 @@ _RISK_SCREEN = re.compile(
 )
 
 
-def extract_risk(text: str, risk_section: str = "", history_section: str = "") -> RiskAssessment:
+_NAMED_POSSESSIVE = re.compile(r"(?-i:\b([A-Z][a-z]+))(?:'s|’s)\s+(?:\w+\s+)?$")
+
+
+def _named_others(clause: str, start: int, alias: str) -> bool:
+    """ "Tom's self-harm": a named person's, unless the name is the client's alias."""
+    m = _NAMED_POSSESSIVE.search(clause[:start])
+    return bool(m) and m.group(1).lower() not in alias.lower()
+
+
+def extract_risk(text: str, risk_section: str = "", history_section: str = "", alias: str = "") -> RiskAssessment:
     """Risk as reported in the intake; plan/intent/means only from risk talk, never from "treatment plan".
 
     A report of risk counts wherever it is written (the safer reading). A denial counts only in the risk
@@ -186,8 +200,9 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
         if event not in history:
             history.append(event)
 
-    hazards = extract_hazards(text, risk_section, history_section)
+    hazards = extract_hazards(text, risk_section, history_section, alias)
     others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
+    danger_reported = hazards.danger_from_others.status is RiskStatus.REPORTED
     conditional_threats: list[str] = []
     for clause in clauses(text):
         in_risk_section = bool(risk_section) and clause in risk_section
@@ -215,7 +230,12 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
                     ideation.append(SuicidalIdeation.DENIED)
                     cite(RiskKind.SUICIDE, clause)
                 continue
-            if found.other_experiencer or found.hypothetical or found.figurative:
+            if (
+                found.other_experiencer
+                or found.hypothetical
+                or found.figurative
+                or _named_others(clause, match.start(), alias)
+            ):
                 continue
             if found.historical:
                 continue
@@ -239,7 +259,9 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
                         continue
                     if negated or si_here or _SI.search(scrubbed) or _LETHAL_PLAN.search(scrubbed):
                         bucket.append(not negated)
-            others_weapon = weapon_held_by_other(clause) or (others_weapon_reported and not _OWN.search(clause))
+            others_weapon = weapon_held_by_other(clause, alias, named=danger_reported) or (
+                others_weapon_reported and not _OWN.search(clause)
+            )
             for match in _MEANS.finditer(clause):
                 negated = (
                     mention_negated(clause, match)
@@ -267,7 +289,12 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
                     self_harm.append(False)
                     cite(RiskKind.SELF_HARM, clause)
                 continue
-            if found.other_experiencer or found.hypothetical or found.figurative:
+            if (
+                found.other_experiencer
+                or found.hypothetical
+                or found.figurative
+                or _named_others(clause, match.start(), alias)
+            ):
                 continue
             if found.historical:
                 past("self_harm")
@@ -285,6 +312,8 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "") -
                 continue
             # A threat is a threat even when conditional ("if he touches the kids I'll kill him"): no hypothetical
             # reading here, only jokes or figures of speech the clinician marked as such.
+            if _INTRUSIVE.search(clause):
+                continue  # unwanted, ego-dystonic images of harm (perinatal OCD) are not thoughts of harming anyone
             first_person = match.group(0).startswith("I")
             if (found.other_experiencer and not first_person) or found.figurative:
                 continue

@@ -118,6 +118,18 @@ def _segment(clause: str, match: re.Match) -> str:
     return clause[(starts[-1] if starts else 0) : (ends[0] if ends else len(clause))]
 
 
+_FORMAT_WORDS = re.compile(r"^(?:couples?|family|group)\s+(?:therapy|work|sessions?)$", re.I)
+
+
+def _format_word(clause: str, modality: str, match: re.Match, patterns: tuple) -> bool:
+    """ "Solution-focused couples therapy": "couples therapy" names the format, not a family-systems approach, when
+    another approach is named right before it."""
+    if not _FORMAT_WORDS.match(match.group(0)):
+        return False
+    before = clause[max(0, match.start() - 40) : match.start()]
+    return any(m.end() >= len(before) - 2 and other != modality for other, m in _mentions(before, patterns))
+
+
 @dataclass
 class Orientation:
     """The approaches chosen for now (first named first) and those put off or ruled out for now."""
@@ -132,17 +144,18 @@ def extract_orientation(text: str, taxonomy: Taxonomy) -> Orientation:
     current: dict[str, int] = {}
     deferred: list[str] = []
     offset = 0
+    patterns = _modality_patterns(taxonomy)
     for clause in (c.strip() for c in _SENTENCES.split(text) if c.strip()):
         start = text.find(clause, offset)
         offset = max(offset, start)
-        for modality, match in _mentions(clause, _modality_patterns(taxonomy)):
+        for modality, match in _mentions(clause, patterns):
             segment = _segment(clause, match)
             put_off = _DEFERRED.search(segment) or _DEFERRED_AFTER.match(clause[match.end() :])
             negated = mention_negated(clause, match)
             if put_off or (negated and re.search(r"\bnot\s+(?:\w+\s+){0,3}(?:for\s+)?now\b", clause, re.I)):
                 if modality not in deferred:
                     deferred.append(modality)
-            elif not negated:
-                current.setdefault(modality, start + match.start())
+            elif not negated and not _format_word(clause, modality, match, patterns):
+                current[modality] = min(current.get(modality, len(text)), start + match.start())
     ordered = sorted(current, key=current.__getitem__)
     return Orientation(current=ordered, deferred=[m for m in deferred if m not in current])
