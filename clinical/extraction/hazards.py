@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from clinical.extraction.context import NOT_ASKED, Assertion, assertion, clauses
+from clinical.extraction.measures import extract_measures
 from clinical.risk import RiskFinding, RiskStatus
 
 EVIDENCE_CHARS = 240
@@ -146,8 +147,8 @@ _FEELS_SAFE = re.compile(
 )
 
 _HALLUCINATIONS = re.compile(
-    r"\bhallucinat\w*|\bcommand\s+(?:content|voices?)|\bvoices\s+(?:\w+\s+){0,2}(?:command|content|loud|distressing)|"
-    r"(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+(?:a\s+)?voices?|\bvoices\s+"
+    r"\bhallucinat(?!ogen)\w*|\bcommand\s+(?:content|voices?)|\bvoices\s+(?:\w+\s+){0,2}(?:command|content|loud|distressing)|"
+    r"(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+voices|\bhear(?:s|ing)?\s+a\s+voice\s+(?:that|telling|saying|when)|\bvoices\s+"
     r"(?:tell\w*|say\w*|command\w*|instruct\w*|comment\w*|tell\s+him|tell\s+her|that|which|he\s+hears|she\s+hears|"
     r"they\s+hear)|\bresponding\s+to\s+internal\s+stimuli|\bRTIS\b|\bseeing\s+(?:things|figures|shadows|people)\s+"
     r"(?:that|who|others)\s+(?:aren'?t|are\s+not|can'?t)",
@@ -164,7 +165,8 @@ _HARM_CONTENT = re.compile(
     re.I,
 )
 _PERSECUTORY = re.compile(
-    r"\bparanoi\w*|\bpersecutory|\bdelusion\w*|\bbeing\s+(?:watched|followed|poisoned|tracked|monitored|spied\s+on|"
+    r"\bparanoi(?:a|d\s+(?:ideation|ideas|delusions?|beliefs|thoughts|psychosis|schizophrenia|features))\b(?!\s+about\s+(?:what|how|germs))|"
+    r"\bparanoid\s+(?:that\s+)?(?:\w+\s+){0,4}(?:watch|follow|poison|plot|against|out\s+to\s+get|spy|track|harm|conspir)\w*|\bpersecutory|\bdelusion\w*|\bbeing\s+(?:watched|followed|poisoned|tracked|monitored|spied\s+on|"
     r"filmed|plotted\s+against)|\b(?:believes?|convinced|certain|sure)\s+(?:that\s+)?(?:\w+\s+){0,4}(?:are|is)\s+"
     r"(?:watching|following|poisoning|tracking|spying|plotting|out\s+to\s+get)|\bthought\s+(?:broadcasting|insertion|"
     r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|sx|features|episode|experiences|ideas)|\bpsychosis\b|"
@@ -194,7 +196,10 @@ _PHYSICAL_INSTABILITY = re.compile(
     r"hypotension|tachycardia)|\bsyncop\w*|\bfaint(?:ed|ing|s)?\b|\bpassed\s+out|\bblack(?:ed|ing)\s+out|\bdizz(?:y|iness)|"
     r"\blight[\s-]?headed\w*|\bhypokala?emi\w*|\blow\s+(?:potassium|sodium|phosphate|glucose|blood\s+sugar)|"
     r"\belectrolyte\w*|\brefeeding|\bBMI\s*(?:of|:|=|is|was)?\s*(?:1[0-5](?:\.\d)?|[5-9](?:\.\d)?)\b|\bchest\s+pain|"
-    r"\bpalpitations|\bhypotherm\w*|\bcold\s+intoleran\w*",
+    r"\bpalpitations|\bhypotherm\w*|\bcold\s+intoleran\w*|\b(?:QTc|ECG\s+(?:changes|abnormal\w*)|arrhythmia\w*)\b|"
+    r"\bvomit\w*\s+(?:\d+|several|multiple|many|three|four|five)\s+times\s+(?:a|per|each)\s+day|\bcollaps\w+|"
+    r"\blost\s+\d+\s*(?:kg|kilos?|lbs?|pounds|stone)\s+(?:in|over)\s+(?:the\s+(?:last|past)\s+)?(?:\d+|a\s+few|two|three|four|six)\s+"
+    r"(?:weeks?|months?)",
     re.I,
 )
 _ALCOHOL_OR_BENZO = re.compile(
@@ -267,6 +272,15 @@ def weapon_held_by_other(clause: str, alias: str = "", named: bool = True) -> bo
     weapon = _WEAPON.search(clause)
     other = _OTHER_NOUN.search(clause)
     return bool(weapon and other and other.start() < weapon.start())
+
+
+#: NICE CG115 (2011), 1.3.1.1: consider medically assisted withdrawal for people who typically drink over 15 units a
+#: day and/or score 20 or more on the AUDIT — the drinking at which stopping abruptly risks complicated withdrawal.
+WITHDRAWAL_UNITS_PER_DAY = 15
+WITHDRAWAL_AUDIT = 20
+_UNITS_A_DAY = re.compile(
+    r"\b(\d{1,3})\s*(?:\+\s*)?units?\s*(?:of\s+alcohol\s+)?(?:a|per|/|each|every)\s*(?:day|d)\b", re.I
+)
 
 
 @dataclass
@@ -440,6 +454,18 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
 
     for clause in weapon_clauses if danger.reported else []:
         danger.report("weapon held by the other person", clause)
+    for clause in clauses(text):
+        units = _UNITS_A_DAY.search(clause)
+        if (
+            units
+            and int(units.group(1)) > WITHDRAWAL_UNITS_PER_DAY
+            and not assertion(clause, units.start(), units.end()).negated
+        ):
+            medical.report("alcohol withdrawal risk", clause)
+    audit = [m for m in extract_measures(text).measures if m.name == "AUDIT" and m.score >= WITHDRAWAL_AUDIT]
+    if audit:
+        span = next((c for c in clauses(text) if "AUDIT" in c), f"AUDIT {audit[-1].display_score}")
+        medical.report("alcohol withdrawal risk", span)
     if danger.reported and children_present:
         exposed = (
             c

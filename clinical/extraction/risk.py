@@ -24,7 +24,13 @@ _SI = re.compile(
     r"|\b(?:don['’]?t|doesn['’]?t|can['’]?t|cannot)\s+see\s+(?:the|any)\s+point(?:\s+(?:anymore|any\s+more|in\s+(?:living|going\s+on|life)))?"
     r"|\b(?:thought|thinks|thinking|thoughts)\s+(?:about|of)\s+not\s+(?:being\s+(?:here|around|alive)|existing|waking\s+up)"
     r"|\b(?:relief|easier|better)\s+(?:not\s+to|to\s+not)\s+(?:exist|be\s+here|be\s+alive|wake\s+up)"
-    r"|\bif\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn['’]?t|weren['’]?t|was\s+not|were\s+not)\s+(?:here|around|alive)|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
+    r"|\bif\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn['’]?t|weren['’]?t|was\s+not|were\s+not)\s+(?:here|around|alive)|"
+    r"\bpray(?:s|ed|ing)?\s+(?:that\s+)?(?:God|the\s+Lord)\s+(?:will|would)\s+take\s+(?:her|him|them|me)|\bdeath\s+would\s+be\s+a\s+relief"
+    r"|\b(?:wants?|wanting|wish(?:es)?)\s+to\s+(?:be\s+with|join)\s+(?:her|his|their|my)\s+(?:late\s+)?\w+\s+(?:again|in\s+heaven)"
+    r"|\b(?:wish(?:es|ed)?|wants?)\s+(?:she|he|they|I)?\s*(?:could\s+)?(?:just\s+)?(?:disappear|vanish|not\s+exist)"
+    r"|\bwouldn['’]?t\s+care\s+if\s+(?:she|he|they|I)\s+(?:didn['’]?t|did\s+not)\s+wake|\brather\s+be\s+dead"
+    r"|\btired\s+of\s+being\s+(?:here|alive)|\b(?:looked|looking)\s+up\s+(?:suicide\s+)?methods|\bwrote\s+a\s+(?:suicide\s+)?note"
+    r"|\bthoughts?\s+of\s+death\b|\bthinks?\s+about\s+dying|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
     r"|\bwouldn'?t\s+mind\s+if\s+(?:a\s+(?:bus|car|lorry|truck)|something)\s+(?:hit|happened)|\btired\s+of\s+(?:living|life|being\s+alive)"
     r"|\blife\s+(?:is\s+|isn'?t\s+|is\s+not\s+|not\s+)?(?:not\s+)?worth\s+living|\bcan'?t\s+go\s+on\b|\b(?:wish(?:es|ed)?|want(?:s|ed)?)\s+"
     r"(?:it\s+)?(?:all\s+)?to\s+(?:end|be\s+over)|\bdisappear\s+(?:forever|for\s+good|permanently)|\bsuicidal\s+(?:thoughts|ideation|feelings)",
@@ -34,13 +40,15 @@ _SI_FAMILY = re.compile(
     r"\b(?:died|death|lost\s+\w+)\s+(?:by|to)\s+suicide|\bcommitted\s+suicide|\bcompleted\s+suicide", re.I
 )
 _PASSIVE = re.compile(
-    r"\bpassive\b|see\s+(?:the|any)\s+point|not\s+(?:being\s+)?(?:here|around|existing|exist)|(?:wasn|weren)['’]?t\s+here|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+(?:mind|care)|no\s+(?:point|reason)|"
+    r"\bpassive\b|take\s+(?:her|him|them|me)|relief|be\s+with|join|disappear|vanish|not\s+exist|rather\s+be\s+dead|"
+    r"being\s+(?:here|alive)|see\s+(?:the|any)\s+point|not\s+(?:being\s+)?(?:here|around|existing|exist)|(?:wasn|weren)['’]?t\s+here|wish(?:es|ed)?\s+.*dead|wake\s+up|better\s+off|death\s+wish|wouldn'?t\s+(?:mind|care)|no\s+(?:point|reason)|"
     r"tired\s+of|worth\s+living|can'?t\s+go\s+on|to\s+(?:end|be\s+over)|disappear|be\s+here|be\s+alive|wanting\s+to\s+die"
     r"|wants?\s+to\s+die|want(?:ed)?\s+to\s+be\s+dead",
     re.I,
 )
 _ACTIVE = re.compile(
-    rf"\bactive\b|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)|\btake\s+(?:her|his|their|my)", re.I
+    rf"\bactive\b|methods|note|\bkill(?:ing)?\s+(?:{_SELF})|\bend(?:ing)?\s+(?:her|his|their|my)|\btake\s+(?:her|his|their|my)",
+    re.I,
 )
 _PLAN = re.compile(r"\bplan(?:s|ned|ning)?\b", re.I)
 _NOT_A_SUICIDE_PLAN = re.compile(r"\b(?:safety|treatment|crisis|care|discharge|session)\s+plans?\b", re.I)
@@ -60,8 +68,11 @@ _MEANS = re.compile(
 )
 _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
 _SELF_HARM = re.compile(
-    rf"(?-i:(?<![A-Za-z])D?SH(?![A-Za-z]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
+    rf"(?-i:(?<![A-Za-z.])D?SH(?![A-Za-z.]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
     r"|\b(?:hx\s+of|history\s+of|h/o|past|prior|previous|recent|ongoing|started|stopped|urges?\s+(?:to|for))\s+cutting\b"
+    r"|\bhead[\s-]?bang\w*|\b(?:punch\w*|hit\w*)\s+(?:walls?|doors?)\s+(?:to\s+hurt|until\s+(?:his|her|their)\s+(?:hands?|knuckles?)\s+bled)"
+    r"|\bburn\w*\s+(?:her|his|their|my)\s+(?:skin|arms?|legs?|hands?|wrists?)|\b(?:picks?|picking)\s+(?:at\s+)?(?:her|his|their)\s+skin\s+"
+    r"(?:until|till)\s+it\s+bleeds\s+on\s+purpose|\bhurt(?:s|ing)?\s+(?:her|him|them)sel(?:f|ves)\s+on\s+purpose"
     r"|\b(?:cutting|scratching|burning|picking|carving)\s+(?:to|on|of|into)\s+(?:her|his|their|the)?\s*(?:fore)?(?:wrists?|arms?|"
     r"legs?|thighs?|skin|stomach|body|hips?)\b"
     rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
