@@ -7,6 +7,7 @@ clinician has written after every answer. No I/O: persistence is the caller's jo
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -686,12 +687,28 @@ def step(state: IntakeState, message: str, context: IntakeContext) -> tuple[Inta
     return _answer(state, text, context, note)
 
 
+def _scoring_once(context: IntakeContext) -> IntakeContext:
+    """The context with an area scorer that scores each text once for the length of one answer (a local memo that
+    lives only as long as the call, so no client's words outlive it)."""
+    if context.area_scorer is None:
+        return context
+    scorer, seen = context.area_scorer, {}
+
+    def once(text: str) -> dict[str, float]:
+        if text not in seen:
+            seen[text] = scorer(text)
+        return seen[text]
+
+    return dataclasses.replace(context, area_scorer=once)
+
+
 def _answer(state: IntakeState, text: str, context: IntakeContext, note: str) -> tuple[IntakeState, Reply]:
     if state.complete:
         return state, Reply(
             note + "The intake is already complete, so that message was kept in the conversation but not added to a "
             "section. To change a section, type 'edit <section>' (e.g. 'edit history')."
         )
+    context = _scoring_once(context)  # the record before and after this answer often score the same text
     before = build_record(state, context)
     section = state.section.value
     if state.followup is None and state.replace_next:

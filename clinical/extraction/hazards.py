@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clinical.extraction.context import NOT_ASKED, Assertion, assertion, clauses
+from clinical.extraction.context import NOT_ASKED, Assertion, assertion
 from clinical.extraction.measures import extract_measures
 from clinical.risk import RiskFinding, RiskStatus
 
@@ -321,7 +321,9 @@ def _about_now(found: Assertion) -> bool:
     return not (found.historical or found.hypothetical or found.figurative)
 
 
-def extract_hazards(text: str, risk_section: str = "", history_section: str = "", alias: str = "") -> Hazards:
+def extract_hazards(
+    text: str, risk_section: str = "", history_section: str = "", alias: str = "", parts: list[str] | None = None
+) -> Hazards:
     """Danger from others, psychosis-related risk and medical danger as reported in the intake.
 
     A report counts wherever it is written (the safer reading). A denial of danger from others counts only in the
@@ -335,7 +337,7 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
     children_present = False
     weapon_clauses: list[str] = []
     safeguarding_steps: list[str] = []
-    for clause in clauses(text):
+    for clause in parts:
         in_risk_section = bool(risk_section) and clause in risk_section
         if NOT_ASKED.search(clause):
             continue  # "risk from others / psychosis: not asked" says nothing either way
@@ -454,7 +456,7 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
 
     for clause in weapon_clauses if danger.reported else []:
         danger.report("weapon held by the other person", clause)
-    for clause in clauses(text):
+    for clause in parts:
         units = _UNITS_A_DAY.search(clause)
         if (
             units
@@ -462,19 +464,21 @@ def extract_hazards(text: str, risk_section: str = "", history_section: str = ""
             and not assertion(clause, units.start(), units.end()).negated
         ):
             medical.report("alcohol withdrawal risk", clause)
-    audit = [m for m in extract_measures(text).measures if m.name == "AUDIT" and m.score >= WITHDRAWAL_AUDIT]
+    audit = [
+        m
+        for m in (extract_measures(text).measures if "AUDIT" in text else [])
+        if m.name == "AUDIT" and m.score >= WITHDRAWAL_AUDIT
+    ]
     if audit:
-        span = next((c for c in clauses(text) if "AUDIT" in c), f"AUDIT {audit[-1].display_score}")
+        span = next((c for c in parts if "AUDIT" in c), f"AUDIT {audit[-1].display_score}")
         medical.report("alcohol withdrawal risk", span)
     if danger.reported and children_present:
         exposed = (
-            c
-            for c in clauses(text)
-            if (m := _CHILDREN_PRESENT.search(c)) and not assertion(c, m.start(), m.end()).negated
+            c for c in parts if (m := _CHILDREN_PRESENT.search(c)) and not assertion(c, m.start(), m.end()).negated
         )
         danger.report("children exposed", next(exposed, ""))
     if danger.reported and (m := _ESCALATION.search(text)):
-        danger.report("escalation", next((c for c in clauses(text) if _ESCALATION.search(c)), m.group(0)))
+        danger.report("escalation", next((c for c in parts if _ESCALATION.search(c)), m.group(0)))
     safeguarding = None
     if danger.reported:
         harmed = ("children exposed", "abuse of a child", "abuse of a vulnerable adult")

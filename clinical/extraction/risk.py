@@ -211,11 +211,12 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
         if event not in history:
             history.append(event)
 
-    hazards = extract_hazards(text, risk_section, history_section, alias)
+    parts = clauses(text)
+    hazards = extract_hazards(text, risk_section, history_section, alias, parts)
     others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
     danger_reported = hazards.danger_from_others.status is RiskStatus.REPORTED
     conditional_threats: list[str] = []
-    for clause in clauses(text):
+    for clause in parts:
         in_risk_section = bool(risk_section) and clause in risk_section
         denial_counts = _denial_counts(clause, in_risk_section)
         if NOT_ASKED.search(clause):

@@ -57,10 +57,33 @@ def area_patterns(taxonomy: Taxonomy) -> tuple[tuple[str, tuple[re.Pattern, ...]
     return tuple((a.id, _vocabulary_patterns(a.terms)) for a in taxonomy.problem_areas)
 
 
+@lru_cache(maxsize=16)
+def _unions(patterns: tuple[tuple[str, tuple[re.Pattern, ...]], ...]) -> tuple[re.Pattern, ...]:
+    """Every vocabulary's terms in one case-sensitive and one case-insensitive pattern, to find where terms begin."""
+    exact = [r.pattern for _, regexes in patterns for r in regexes if not r.flags & re.I]
+    folded = [r.pattern for _, regexes in patterns for r in regexes if r.flags & re.I]
+    unions = []
+    if exact:
+        unions.append(re.compile("|".join(f"(?:{p})" for p in exact)))
+    if folded:
+        unions.append(re.compile("|".join(f"(?:{p})" for p in folded), re.I))
+    return tuple(unions)
+
+
 def _mentions(clause: str, patterns: tuple[tuple[str, tuple[re.Pattern, ...]], ...]) -> list[tuple[str, re.Match]]:
     """(vocabulary id, match) for every term in a clause, leaving out a match inside a longer one of another id
     ("family systems" inside "Internal Family Systems" is IFS, not family therapy)."""
-    found = [(vocab_id, m) for vocab_id, regexes in patterns for regex in regexes for m in regex.finditer(clause)]
+    starts = sorted({m.start() for union in _unions(patterns) for m in union.finditer(clause)})
+    if not starts:
+        return []
+    # Only where some term begins: each vocabulary's own patterns, anchored there (one pass finds the places).
+    found = [
+        (vocab_id, m)
+        for vocab_id, regexes in patterns
+        for regex in regexes
+        for at in starts
+        if (m := regex.match(clause, at))
+    ]
     return [
         (vocab_id, m)
         for vocab_id, m in found
