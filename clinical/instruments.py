@@ -404,7 +404,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     ),
     Instrument(
         "Danger Assessment",
-        r"Danger\s+Assessment(?:\s*\(DA\))?|DA(?=\s+[Ss]core)|DA\s+\(Campbell\)|DA(?=\s*[:=]\s*\d)",
+        r"Danger\s+Assessment(?:\s*\(DA\))?|DA(?=\s+[Ss]core)|DA\s*\((?:Campbell|Danger)[^)]{0,40}\)|DA(?=\s*[:=]\s*\d)",
         0,
         38,
         ((7, "variable danger"), (13, "increased danger"), (17, "severe danger"), (38, "extreme danger")),

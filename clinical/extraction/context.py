@@ -20,7 +20,7 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 _NEGATION = re.compile(
-    r"\b(?:denie[sd]|deny|denying|no|not|never|without|negative\s+for|nor|neither|none|nil|absent|free\s+of|"
+    r"\b(?:denie[sd]|deny|denying|denial\s+of|no|not|never|without|negative\s+for|nor|neither|none|nil|absent|free\s+of|"
     r"doesn['’]?t|does\s+not|didn['’]?t|did\s+not|isn['’]?t|wasn['’]?t|hasn['’]?t|has\s+not|haven['’]?t|don['’]?t|do\s+not|"
     r"won['’]?t|wouldn['’]?t|rules?\s+out|ruled\s+out|"
     r"contraindicat\w*)\b",
@@ -28,7 +28,7 @@ _NEGATION = re.compile(
 )
 #: Cues written after the mention: "SI: none", "SH -", "HI neg", "A/VH: denied".
 _POST_NEGATION = re.compile(
-    r"^\s*(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
+    r"^\s*(?:screen(?:ing)?\s+|check\s+)?(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
     r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s*(?:[,;.()/]|$))",
     re.I,
 )
@@ -57,7 +57,8 @@ _HISTORICAL = re.compile(
     r"\b(?:history\s+of|hx\s+of|h/o|(?:past|prior|previous|remote|lifetime|childhood)\s+(?:hx|history)|"
     r"(?:past|prior|previous|old|historic(?:al)?|adolescent|teenage|childhood|youthful)\s+(?:SH|DSH|self[\s-]?harm\w*|self[\s-]?injur\w*|NSSI|cutting|attempts?|"
     r"overdoses?|ODs?|suicid\w*|psychosis|psychotic\s+episodes?|admissions?|DV|abuse)|"
-    r"previously|used\s+to|years?\s+ago|decades?\s+ago|as\s+a\s+(?:teen(?:ager)?|child|student|kid|young\s+\w+)|"
+    r"previously|used\s+to|last\s+(?:\w+\s+){0,3}(?:19|20)\d\d|resolved|"
+    r"drug[\s-]induced|substance[\s-]induced|years?\s+ago|decades?\s+ago|as\s+a\s+(?:teen(?:ager)?|child|student|kid|young\s+\w+)|"
     r"in\s+(?:high\s+school|secondary\s+school|college|university|her\s+teens|his\s+teens|their\s+teens|adolescence)|"
     r"in\s+the\s+past(?!\s+(?:\d+|few|two|three|several|couple\s+of)?\s*(?:days?|weeks?|wks?|months?|mos?)\b)|"
     r"past\s+history|in\s+(?:19|20)\d\d|at\s+(?:age\s+)?1?\d(?!\s*(?:am|pm|:|%|mg|/))\b|aged\s+1?\d\b|"
@@ -113,7 +114,8 @@ _FIGURATIVE = re.compile(
     r"\b(?:jok(?:e|es|ed|ing|ingly)|in\s+jest|figure\s+of\s+speech|figuratively|not\s+literal(?:ly)?|"
     r"tongue[\s-]in[\s-]cheek|sarcastic(?:ally)?|venting|hyperbole|expression|manner\s+of\s+speaking|"
     r"(?:was|were|is)\s+(?:conditional|hypothetical)|(?:a|just\s+a|her|his|their)\s+way\s+of\s+speaking|turn\s+of\s+phrase|"
-    r"just\s+an?\s+(?:expression|saying)|said\s+in\s+jest)\b",
+    r"just\s+an?\s+(?:expression|saying)|said\s+in\s+jest|meaning\s+(?:the|her|his|their|my)\s+\w+|"
+    r"(?:meant|means)\s+(?:the|her|his|their)\s+(?:job|work|shifts?|situation|marriage|course))\b",
     re.I,
 )
 
@@ -202,6 +204,10 @@ def _other(clause: str, start: int, end: int) -> bool:
     return len(between.split()) <= 4 and "," not in between
 
 
+#: A clause that opens with a year ("2024: took ketamine… hearing voices") reports a dated, past event.
+_DATED = re.compile(r"^\s*(?:in\s+)?(?:19|20)\d\d\s*[:,\-–]")
+
+
 def _hypothetical(clause: str, start: int, end: int | None = None) -> bool:
     label = end is not None and re.match(r"\s*:(?!\s*(?:denie|deny|no\b|none|nil|neg|not\b))", clause[end:], re.I)
     if label and re.search(r"\bif\b", clause[end:], re.I):
@@ -220,7 +226,7 @@ def assertion(clause: str, start: int, end: int) -> Assertion:
     recent = bool(_RECENT.search(clause))
     return Assertion(
         negated=_negated(clause, start, end),
-        historical=bool(_HISTORICAL.search(clause)) and not recent,
+        historical=bool(_HISTORICAL.search(clause) or _DATED.match(clause)) and not recent,
         hypothetical=_hypothetical(clause, start, end),
         other_experiencer=_other(clause, start, end),
         figurative=bool(_FIGURATIVE.search(clause)),

@@ -126,14 +126,15 @@ _SCREENING = re.compile(
     re.I,
 )
 _DANGER_DENIAL = re.compile(
-    r"\b(?:feeling\s+afraid|violence\s+(?:in|at)\s+(?:the\s+)?home|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
+    r"\b(?:feeling\s+afraid|anyone\s+(?:hurting|harming|threatening|abusing|pressuring|taking\s+advantage)|"
+    r"violence\s+(?:in|at)\s+(?:the\s+)?home|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
     r"safety\s+concerns?\s+at\s+home|safeguarding\s+concerns?|concerns?\s+about\s+(?:the\s+)?(?:kids|children)(?:'s)?\s+"
     r"(?:care|safety))\b",
     re.I,
 )
 #: "Nobody at home or school is hurting her": a denial of danger from others in the client's own words.
 _NOBODY_HURTING = re.compile(
-    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+\s+){0,6}?(?:(?:is|was|has\s+been)\s+(?:hurting|hitting|harming|abusing|threatening)|"
+    r"\b(?:nobody|no\s+one|no-one)\s+(?:\w+\s+){0,6}?(?:(?:(?:is|was|has\s+been)\s+)?(?:hurting|hitting|harming|abusing|threatening)|"
     r"(?:has\s+)?(?:threatened|hurt|harmed|hit|abused)(?:\s+or\s+(?:threatened|hurt|harmed|hit|abused))?)\s+(?:her|him|them|me)\b",
     re.I,
 )
@@ -208,7 +209,8 @@ _ALCOHOL_OR_BENZO = re.compile(
     re.I,
 )
 _WITHDRAWAL = re.compile(
-    r"\bwithdrawal\s+(?:seizures?|symptoms?|fits?|risk|history|syndrome)|\bwithdrawals?\b|\bdelirium\s+tremens|\bDTs\b|"
+    r"\bwithdrawal\s+(?:seizures?|symptoms?|fits?|risk|history|syndrome|from\s+(?:alcohol|benzo\w*|drink\w*))|"
+    r"\b(?:alcohol|benzo\w*|drug|opiate|opioid|ETOH|EtOH|w/d)\s+withdrawals?\b|\bw/d\b|\bdelirium\s+tremens|\bDTs\b|"
     r"\b(?:morning|a\.?m\.?)\s+(?:drinking|drink|shakes|tremor)|\beye[\s-]?opener|\bdrinks?\s+(?:on\s+waking|first\s+thing|"
     r"in\s+the\s+morning|to\s+(?:stop|steady)\s+the\s+shakes)|\bshakes\b|\btremor\w*|\bseizures?\b|\bfits\b|"
     r"\bCIWA|\b(?:stop|stopping|quit|quitting|cut\w*\s+out)\s+(?:\w+\s+){0,2}(?:abruptly|cold\s+turkey|suddenly)|"

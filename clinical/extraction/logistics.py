@@ -41,7 +41,8 @@ _REVIEW = re.compile(
 )
 #: "review after 8 sessions", "formal review at session 6": a review point counted in sessions.
 _REVIEW_SESSIONS = re.compile(
-    r"\b(?:every|each|after|at)\s+(?:session\s+#?(\d{1,3})|(\d{1,3}|six|eight|ten|twelve)\s+(?:weekly\s+|fortnightly\s+|more\s+)?"
+    r"\b(?:every|each|after|at)\s+(?:the\s+)?(?:first\s+)?(?:session\s+#?(\d{1,3})|(\d{1,3}|six|eight|ten|twelve)\s+"
+    r"(?:weekly\s+|fortnightly\s+|more\s+)?"
     r"sessions?)\b",
     re.I,
 )
@@ -125,7 +126,7 @@ def extract_logistics(text: str, today: date, day_first: bool = False) -> Report
 
     start_dates = parse_dates(non_review, today, day_first)
     starting = re.search(
-        r"\b(?:start\w*|begin\w*|first\s+(?:\w+\s+)?(?:session|appt|appointment)|next\s+(?:session|appt|appointment)|"
+        r"\b(?:start\w*|begin\w*|first\s+(?:\w+\s+)?(?:session|appt|appointment)|first(?=\s+\d)|next\s+(?:session|appt|appointment)|"
         r"commenc\w*|from|intake\s+on)\b",
         non_review,
         re.I,

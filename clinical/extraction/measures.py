@@ -14,8 +14,8 @@ _NUMBER = r"(-?\d{1,3}(?:\.\d+)?)(?![\d])(?!\.\d)"
 #: Words between a name and its score: "PHQ-9 today: 17", "PCL-5 at intake = 44", "GAD-7 total score was 12",
 #: "EDE-Q global 4.2", "ASRS-v1.1 Part A: 5 of 6", "K10 (self-report) 24".
 _LINKER = (
-    r"(?:\s*(?:total|global|score[sd]?|scored|of|was|is|=|:|→|->|=>|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
-    r"at\s+(?:[A-Za-z]+\s+)?(?:intake|referral|assessment|baseline|screening|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
+    r"(?:\s*(?:total|global|raw|score[sd]?|scored|of|was|is|=|:|→|->|=>|at|came\s+(?:back\s+)?(?:at|as)|of\s+a|today|now|"
+    r"at\s+(?:[A-Za-z]+\s+)?(?:intake|referral|assessment|baseline|screening|screen|triage|admission)|on\s+(?:intake|referral|assessment|admission)|"
     r"intake|referral|baseline|initial|self[\s-]report(?:ed)?|clinician[\s-]rated|parent[\s-]report(?:ed)?|"
     r"child[\s-]report(?:ed)?|\((?:[^()]{1,30})\)|this\s+week|last\s+week|-(?=\s)|–|completed|administered|given|done|"
     r"present|(?:with|by)\s+(?:the\s+|her\s+|his\s+|their\s+)?[A-Za-z]+|(?:on|dated?)\s+(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|"
@@ -91,12 +91,15 @@ def _person_scores(text: str, instrument: Instrument, people: dict[str, str]) ->
     return found
 
 
-def _nearest_person(text: str, start: int, people: dict[str, str]) -> str | None:
-    """The participant named last before a score in the same sentence ("Jo: low mood, withdrawn; PHQ-9 12")."""
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    before = text[sentence_start:start]
+def _nearest_person(text: str, start: int, people: dict[str, str], end: int | None = None) -> str | None:
+    """The participant named with a score ("RCADS total (Ellie): 74") or, failing that, named last before it in the
+    same sentence ("Jo: low mood, withdrawn; PHQ-9 12")."""
     names = "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
-    hits = list(re.finditer(rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])", before))
+    person = rf"(?<![A-Za-z])(?:{names})(?![A-Za-z])"
+    if end is not None and (within := re.search(rf"\(\s*({person})\s*\)", text[start:end])):
+        return people[within.group(1)]
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    hits = list(re.finditer(person, text[sentence_start:start]))
     return people[hits[-1].group(0)] if hits else None
 
 
@@ -174,7 +177,7 @@ def extract_measures(
                 if maximum is not None and maximum != instrument.high and not instrument.in_range(maximum):
                     continue  # "3/7 days": a count of days, not this instrument's score
                 end = match.end() + (out_of.end() if out_of else 0)
-                person = _nearest_person(text, match.start(), people) if people else None
+                person = _nearest_person(text, match.start(), people, match.end()) if people else None
                 record(instrument, match.start(), end, float(match.group(1)), person)
                 if regex is after and (again := _AGAIN.match(text[end:])):
                     number = again.group("a") or again.group("b") or again.group("c")

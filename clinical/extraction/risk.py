@@ -25,12 +25,12 @@ _SI = re.compile(
     r"|\b(?:thought|thinks|thinking|thoughts)\s+(?:about|of)\s+not\s+(?:being\s+(?:here|around|alive)|existing|waking\s+up)"
     r"|\b(?:relief|easier|better)\s+(?:not\s+to|to\s+not)\s+(?:exist|be\s+here|be\s+alive|wake\s+up)"
     r"|\bif\s+(?:I|she|he|they)\s+(?:just\s+)?(?:wasn['’]?t|weren['’]?t|was\s+not|were\s+not)\s+(?:here|around|alive)|"
-    r"\bpray(?:s|ed|ing)?\s+(?:that\s+)?(?:God|the\s+Lord)\s+(?:will|would)\s+take\s+(?:her|him|them|me)|\bdeath\s+would\s+be\s+a\s+relief"
+    r"\bpray(?:s|ed|ing)?\s+(?:\w+\s+){0,3}?(?:that\s+)?(?:God|the\s+Lord)\s+(?:will|would)\s+take\s+(?:her|him|them|me)|\bdeath\s+would\s+be\s+a\s+relief"
     r"|\b(?:wants?|wanting|wish(?:es)?)\s+to\s+(?:be\s+with|join)\s+(?:her|his|their|my)\s+(?:late\s+)?\w+\s+(?:again|in\s+heaven)"
     r"|\b(?:wish(?:es|ed)?|wants?)\s+(?:she|he|they|I)?\s*(?:could\s+)?(?:just\s+)?(?:disappear|vanish|not\s+exist)"
     r"|\bwouldn['’]?t\s+care\s+if\s+(?:she|he|they|I)\s+(?:didn['’]?t|did\s+not)\s+wake|\brather\s+be\s+dead"
     r"|\btired\s+of\s+being\s+(?:here|alive)|\b(?:looked|looking)\s+up\s+(?:suicide\s+)?methods|\bwrote\s+a\s+(?:suicide\s+)?note"
-    r"|\bthoughts?\s+of\s+death\b|\bthinks?\s+about\s+dying|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
+    r"|\bthoughts?\s+of\s+death\b|\b(?:thoughts?|feelings?)\s+of\s+not\s+wanting\s+to\s+(?:be\s+alive|live|be\s+here|exist)|\bthinks?\s+about\s+dying|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
     r"|\bwouldn'?t\s+mind\s+if\s+(?:a\s+(?:bus|car|lorry|truck)|something)\s+(?:hit|happened)|\btired\s+of\s+(?:living|life|being\s+alive)"
     r"|\blife\s+(?:is\s+|isn'?t\s+|is\s+not\s+|not\s+)?(?:not\s+)?worth\s+living|\bcan'?t\s+go\s+on\b|\b(?:wish(?:es|ed)?|want(?:s|ed)?)\s+"
     r"(?:it\s+)?(?:all\s+)?to\s+(?:end|be\s+over)|\bdisappear\s+(?:forever|for\s+good|permanently)|\bsuicidal\s+(?:thoughts|ideation|feelings)",
@@ -75,7 +75,7 @@ _SELF_HARM = re.compile(
     r"(?:until|till)\s+it\s+bleeds\s+on\s+purpose|\bhurt(?:s|ing)?\s+(?:her|him|them)sel(?:f|ves)\s+on\s+purpose"
     r"|\b(?:cutting|scratching|burning|picking|carving)\s+(?:to|on|of|into)\s+(?:her|his|their|the)?\s*(?:fore)?(?:wrists?|arms?|"
     r"legs?|thighs?|skin|stomach|body|hips?)\b"
-    rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?)\s+(?:{_SELF})",
+    rf"|\bcutting\b(?=[^.;\n]*\b(?:arms?|legs?|thighs?|wrists?|skin|stomach|razor|blade|scars?|self|wounds?|NSSI|bled|bleeding)\b)|\bburn(?:s|ing|ed)?\s+(?:{_SELF})|\b(?:hit|hitting|hits|scratch(?:es|ing)?|hurt(?:s|ing)?|harm(?:s|ing)?)\s+(?:{_SELF})",
     re.I,
 )
 _HI = re.compile(
@@ -116,10 +116,11 @@ _VOICES = re.compile(r"\bvoices?\b|\bcommand\s+hallucinations?", re.I)
 _OWN = re.compile(r"\b(?:her|his|their)\s+own\b|\b(?:client|pt|patient)(?:'s|’s)\b", re.I)
 #: Means given up: "sold his rifle in 2022", "gave the pills to his sister".
 _GOT_RID = re.compile(
-    r"\b(?:sold|got\s+rid\s+of|gave\s+away|gave\s+up|removed|handed\s+(?:in|over)|disposed\s+of|surrendered)\b", re.I
+    r"\b(?:blister\s+packs?|dosette|dispensed\s+(?:weekly|daily)|no\s+(?:spare|extra)\s+supply|sold|got\s+rid\s+of|gave\s+away|gave\s+up|removed|handed\s+(?:in|over)|disposed\s+of|surrendered)\b",
+    re.I,
 )
 _GIVEN_UP = re.compile(
-    r"^\s*(?:access\s+)?(?:unknown|not\s+known|unclear)\b|\b(?:was|were|has\s+been|have\s+been|is|are|now)\s+(?:surrendered|sold|removed|handed\s+(?:in|over)|confiscated|"
+    r"^\s*(?:access\s+)?(?:unknown|not\s+known|unclear)\b|\bblister\s+packs?|\bdosette|\bno\s+(?:spare|extra)\s+supply|\b(?:was|were|has\s+been|have\s+been|is|are|now)\s+(?:surrendered|sold|removed|handed\s+(?:in|over)|confiscated|"
     r"taken\s+away|held\s+by\s+(?:the\s+)?(?:police|sheriff|a\s+friend))",
     re.I,
 )
