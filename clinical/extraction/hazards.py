@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clinical.extraction.context import NOT_ASKED, Assertion, assertion
+from clinical.extraction.context import NOT_ASKED, Assertion, assertion, clauses
 from clinical.extraction.measures import extract_measures
 from clinical.risk import RiskFinding, RiskStatus
 
@@ -330,7 +330,9 @@ def extract_hazards(
 
     A report counts wherever it is written (the safer reading). A denial of danger from others counts only in the
     risk section; a denial of psychotic symptoms wherever the mental state is written; medical danger is denied only
-    by a clear statement (medically stable, vitals within normal limits, no withdrawal history)."""
+    by a clear statement (medically stable, vitals within normal limits, no withdrawal history). `parts` are the
+    text's clauses when the caller has split it already."""
+    parts = clauses(text) if parts is None else parts
     danger, psychosis, medical = _Finding(), _Finding(), _Finding()
     history: list[str] = []
     text_has_eating = bool(_EATING.search(text))

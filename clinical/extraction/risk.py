@@ -111,7 +111,12 @@ _RECENCY = re.compile(
     r"most\s+days|every\s+day|several\s+times\s+a\s+(?:week|month)|once\s+a\s+(?:week|month))\b",
     re.I,
 )
-_INTRUSIVE = re.compile(r"\b(?:intrusive|unwanted|ego[\s-]?dystonic|obsession\w*|obsessional|intrusions?)\b", re.I)
+#: Unwanted, ego-dystonic thoughts or images of harm (perinatal OCD), not thoughts of harming anyone.
+_INTRUSIVE = re.compile(
+    r"\b(?:intrusive|unwanted|ego[\s-]?dystonic|obsessional|abhorrent)\s+(?:\w+\s+)?(?:thoughts?|images?|pictures?|ideas?|"
+    r"urges?|intrusions?)\b|\b(?:harm\s+)?obsessions?\b|\bintrusions?\b|\bego[\s-]?dystonic\b",
+    re.I,
+)
 _VOICES = re.compile(r"\bvoices?\b|\bcommand\s+hallucinations?", re.I)
 _OWN = re.compile(r"\b(?:her|his|their)\s+own\b|\b(?:client|pt|patient)(?:'s|’s)\b", re.I)
 #: Means given up: "sold his rifle in 2022", "gave the pills to his sister".

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clinical.extraction.context import clauses
+from clinical.extraction.hazards import extract_hazards
 from clinical.extraction.risk import extract_risk
 from clinical.risk import RiskKind, RiskStatus
 
@@ -42,3 +44,12 @@ def test_every_reported_kind_quotes_the_intake():
             evidence = risk.finding(kind).evidence
             assert evidence, (kind, row["text"])
             assert all(span in row["text"] for span in evidence), evidence
+
+
+def test_hazards_read_alone_as_within_the_risk_reader():
+    """Danger from others, psychosis and medical risk read the same whether or not the caller split the text."""
+    text = "Partner strangled her last week. Hears voices telling him to die. HR 42, restricting food."
+    alone, shared = extract_hazards(text, text), extract_hazards(text, text, parts=clauses(text))
+    assert alone == shared and alone.danger_from_others.features == ["strangulation"]
+    assert "command hallucinations about death or harm" in alone.psychosis.features
+    assert alone.medical.features == ["restrictive eating with physical instability"]
