@@ -37,7 +37,7 @@ _POST_NEGATION = re.compile(
 _DENIES_ALL = re.compile(
     r"\b(?:denie[sd]|deny|denying)\s+(?:all|both|each|every\w*|any\s+of\s+(?:these|them|the\s+above))(?:\s+(?:three|four|two|of\s+"
     r"(?:these|them|this)))?\b"
-    r"|\b(?:all|both)\s+(?:denied|negative)\b",
+    r"|\b(?:all|both)\s+(?:denied|negative|neg|nil|clear)\b",
     re.I,
 )
 #: A spaced dash ends a negation's reach: "said 'I don't see the point' – explored: wishes she would not wake up".

@@ -30,6 +30,9 @@ _SI = re.compile(
     r"|\b(?:wish(?:es|ed)?|wants?)\s+(?:she|he|they|I)?\s*(?:could\s+)?(?:just\s+)?(?:disappear|vanish|not\s+exist)"
     r"|\bwouldn['’]?t\s+care\s+if\s+(?:she|he|they|I)\s+(?:didn['’]?t|did\s+not)\s+wake|\brather\s+be\s+dead"
     r"|\btired\s+of\s+being\s+(?:here|alive)|\b(?:looked|looking)\s+up\s+(?:suicide\s+)?methods|\bwrote\s+a\s+(?:suicide\s+)?note"
+    r"|\bgiv(?:ing|en|es|e)\s+(?:\w+\s+)?(?:things|possessions|belongings|stuff|pets?)\s+away\b"
+    r"|\b(?:have|has|had)\s+a\s+better\s+(?:mum|mom|mother|dad|father|life|time|future)\s+without\s+(?:me|her|him|them)\b"
+    r"|\bbetter\s+without\s+(?:me|her|him|them)\s+(?:around|here|alive)\b"
     r"|\bthoughts?\s+of\s+death\b|\b(?:thoughts?|feelings?)\s+of\s+not\s+wanting\s+to\s+(?:be\s+alive|live|be\s+here|exist)|\bthinks?\s+about\s+dying|\bwouldn'?t\s+(?:mind|care)\s+if\s+(?:she|he|they|I)\s+(?:died|didn'?t\s+wake)"
     r"|\bwouldn'?t\s+mind\s+if\s+(?:a\s+(?:bus|car|lorry|truck)|something)\s+(?:hit|happened)|\btired\s+of\s+(?:living|life|being\s+alive)"
     r"|\blife\s+(?:is\s+|isn'?t\s+|is\s+not\s+|not\s+)?(?:not\s+)?worth\s+living|\bcan'?t\s+go\s+on\b|\b(?:wish(?:es|ed)?|want(?:s|ed)?)\s+"
@@ -166,6 +169,9 @@ def _denial_counts(clause: str, in_risk_section: bool) -> bool:
 
 
 #: Record templates: "Risk to self: denies", "Risk to others: nil", "Risk to others – none identified".
+_RISK_SCREEN_CLEAR = re.compile(
+    r"\brisk\s+(?:screen(?:ing)?|assessment)\s+(?:was\s+|is\s+)?(?:unremarkable|negative|clear|nil)\b", re.I
+)
 _LABEL_DENIAL = re.compile(
     r"\brisk\s+to\s+(?P<who>self|others)\s*(?:[:–—-]|is)\s*(?:denie[sd]|nil|none(?:\s+identified)?|no(?:ne)?\s+(?:concerns?|risk)|"
     r"negative|not\s+indicated|no)\b",
@@ -227,6 +233,11 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
         denial_counts = _denial_counts(clause, in_risk_section)
         if NOT_ASKED.search(clause):
             continue  # "risk to others: not assessed" says nothing either way
+        if in_risk_section and _RISK_SCREEN_CLEAR.search(clause):
+            ideation.append(SuicidalIdeation.DENIED)
+            self_harm.append(False)
+            homicidal.append(False)
+            cite(RiskKind.SUICIDE, clause)
         if in_risk_section and (label := _LABEL_DENIAL.search(clause)):
             if label.group("who").lower() == "self":
                 ideation.append(SuicidalIdeation.DENIED)
@@ -248,12 +259,9 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
                     ideation.append(SuicidalIdeation.DENIED)
                     cite(RiskKind.SUICIDE, clause)
                 continue
-            if (
-                found.other_experiencer
-                or found.hypothetical
-                or found.figurative
-                or _named_others(clause, match.start(), alias)
-            ):
+            # "The kids would be better off without her": the others named are who would be better off, the wish is hers.
+            someone_elses = found.other_experiencer and "without" not in match.group(0).lower()
+            if someone_elses or found.hypothetical or found.figurative or _named_others(clause, match.start(), alias):
                 continue
             if found.historical:
                 continue
