@@ -28,7 +28,7 @@ _NEGATION = re.compile(
 )
 #: Cues written after the mention: "SI: none", "SH -", "HI neg", "A/VH: denied".
 _POST_NEGATION = re.compile(
-    r"^\s*(?:screen(?:ing)?\s+|check\s+)?(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
+    r"^(?:\s*/\s*[A-Za-z]{1,5})*\s*(?:screen(?:ing)?\s+|check\s+)?(?:[:=\-–—]\s*)?(?:is\s+|was\s+|were\s+)?(?:none|no|neg|negative|denied|denies|deny|absent|nil|n/?a|contraindicated|"
     r"not\s+(?:indicated|present|reported|endorsed))\b|^\s*(?:[-−–]|\(-\)|\(−\)|-ve)(?=\s*(?:[,;.()/]|$))",
     re.I,
 )
@@ -44,7 +44,11 @@ _DENIES_ALL = re.compile(
 _SCOPE_END = re.compile(r"\s[–—-]\s")
 #: "Asked directly about current suicidal thoughts given the 1999 attempt: denies" — the answer after the colon.
 _ASKED = re.compile(r"\b(?:asked|screened|enquired|inquired|questioned)\b", re.I)
-_ANSWERED_NO = re.compile(r":\s*(?:she\s+|he\s+|they\s+|pt\s+)?(?:denies|denied|negative|nil|none|no)\b", re.I)
+_ANSWERED_NO = re.compile(
+    r"(?::|\s[-–—])\s*(?:she\s+|he\s+|they\s+|pt\s+)?(?:denies|denied|negative|nil|none|no)\b|\bnone\s+of\s+(?:the\s+above|these|them)\b"
+    r"|\ball\s+(?:negative|neg|nil|denied)\b",
+    re.I,
+)
 #: Affirmations re-open what a negation closed ("denies HI, endorses passive SI").
 _AFFIRMATION = re.compile(
     r"\b(?:endorse[sd]?|endorsing|reports?|reported|admits?|admitted|acknowledges?|acknowledged|"
@@ -137,6 +141,9 @@ class Assertion:
     hypothetical: bool = False
     other_experiencer: bool = False
     figurative: bool = False
+    #: Named in a question ("asked about suicidal thoughts, self-harm…") with no answer in the clause: not a report
+    #: (a denial after it still counts).
+    asked: bool = False
 
     def reading(self, done_by_other: bool = False) -> str:
         """One word for what the mention is, in the order a reader settles it: negated, other, hypothetical,
@@ -146,7 +153,7 @@ class Assertion:
             return "negated"
         if self.other_experiencer and not done_by_other:
             return "other"
-        if self.hypothetical:
+        if self.hypothetical or self.asked:
             return "hypothetical"
         if self.figurative:
             return "figurative"
@@ -155,7 +162,14 @@ class Assertion:
     @property
     def present(self) -> bool:
         """The mention is the client's, now, and affirmed."""
-        return not (self.negated or self.historical or self.hypothetical or self.other_experiencer or self.figurative)
+        return not (
+            self.negated
+            or self.historical
+            or self.hypothetical
+            or self.asked
+            or self.other_experiencer
+            or self.figurative
+        )
 
 
 def clauses(text: str) -> list[str]:
@@ -208,6 +222,22 @@ def _other(clause: str, start: int, end: int) -> bool:
 _DATED = re.compile(r"^\s*(?:in\s+)?(?:19|20)\d\d\s*[:,\-–]")
 
 
+#: An unanswered question: "asked about suicidal thoughts, self-harm, urges to hurt anyone" reports none of them.
+_ASKED_ABOUT = re.compile(
+    r"\b(?:asked|screened|enquired|inquired)\s+(?:\w+\s+)?(?:about|for|re|regarding|whether)\b", re.I
+)
+_ANSWER = re.compile(
+    r"\b(?:yes|reports?|reported|endorse[sd]?|describes?|described|admits?|admitted|disclosed?|positive|said|says|replied|"
+    r"answered|told|explained)\b",
+    re.I,
+)
+
+
+def _unanswered(clause: str, start: int) -> bool:
+    asked = list(_ASKED_ABOUT.finditer(clause[:start]))
+    return bool(asked) and not _ANSWER.search(clause[asked[-1].end() : start])
+
+
 def _hypothetical(clause: str, start: int, end: int | None = None) -> bool:
     label = end is not None and re.match(r"\s*:(?!\s*(?:denie|deny|no\b|none|nil|neg|not\b))", clause[end:], re.I)
     if label and re.search(r"\bif\b", clause[end:], re.I):
@@ -230,6 +260,7 @@ def assertion(clause: str, start: int, end: int) -> Assertion:
         hypothetical=_hypothetical(clause, start, end),
         other_experiencer=_other(clause, start, end),
         figurative=bool(_FIGURATIVE.search(clause)),
+        asked=_unanswered(clause, start),
     )
 
 

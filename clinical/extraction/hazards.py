@@ -126,7 +126,7 @@ _SCREENING = re.compile(
     re.I,
 )
 _DANGER_DENIAL = re.compile(
-    r"\b(?:feeling\s+afraid|anyone\s+(?:hurting|harming|threatening|abusing|pressuring|taking\s+advantage)|"
+    r"\b(?:feeling\s+afraid|at\s+risk\s+from\s+others|safety\s+at\s+home|anyone\s+(?:hurting|harming|threatening|abusing|pressuring|taking\s+advantage)|"
     r"violence\s+(?:in|at)\s+(?:the\s+)?home|IPV|DV|domestic\s+(?:violence|abuse)|intimate[\s-]partner\s+violence|abuse|violence\s+at\s+home|"
     r"safety\s+concerns?\s+at\s+home|safeguarding\s+concerns?|concerns?\s+about\s+(?:the\s+)?(?:kids|children)(?:'s)?\s+"
     r"(?:care|safety))\b",
@@ -148,7 +148,9 @@ _FEELS_SAFE = re.compile(
 )
 
 _HALLUCINATIONS = re.compile(
-    r"\bhallucinat(?!ogen)\w*|\bcommand\s+(?:content|voices?)|\bvoices\s+(?:\w+\s+){0,2}(?:command|content|loud|distressing)|"
+    r"\bhallucinat(?!ogen)\w*|\bcommand\s+(?:content|voices?)|\bhearing\s*/\s*seeing\s+things|"
+    r"\b(?:hearing|seeing|hears|sees)\s+things\s+(?:that\s+)?others\s+(?:don['’]?t|can['’]?t|do\s+not|cannot)|"
+    r"\bunusual\s+(?:perceptual\s+)?experiences|\bperceptual\s+(?:disturbances?|abnormalit\w+)|\bvoices\s+(?:\w+\s+){0,2}(?:command|content|loud|distressing)|"
     r"(?<![A-Za-z])(?:A/?VH|AH|VH|AVH)(?![A-Za-z])|\bhear(?:s|ing)?\s+voices|\bhear(?:s|ing)?\s+a\s+voice\s+(?:that|telling|saying|when)|\bvoices\s+"
     r"(?:tell\w*|say\w*|command\w*|instruct\w*|comment\w*|tell\s+him|tell\s+her|that|which|he\s+hears|she\s+hears|"
     r"they\s+hear)|\bresponding\s+to\s+internal\s+stimuli|\bRTIS\b|\bseeing\s+(?:things|figures|shadows|people)\s+"
@@ -170,7 +172,7 @@ _PERSECUTORY = re.compile(
     r"\bparanoid\s+(?:that\s+)?(?:\w+\s+){0,4}(?:watch|follow|poison|plot|against|out\s+to\s+get|spy|track|harm|conspir)\w*|\bpersecutory|\bdelusion\w*|\bbeing\s+(?:watched|followed|poisoned|tracked|monitored|spied\s+on|"
     r"filmed|plotted\s+against)|\b(?:believes?|convinced|certain|sure)\s+(?:that\s+)?(?:\w+\s+){0,4}(?:are|is)\s+"
     r"(?:watching|following|poisoning|tracking|spying|plotting|out\s+to\s+get)|\bthought\s+(?:broadcasting|insertion|"
-    r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|sx|features|episode|experiences|ideas)|\bpsychosis\b|"
+    r"withdrawal)|\bideas\s+of\s+reference|\bpsychotic\s+(?:symptoms|sx|features|episode|experiences|ideas|phenomena)|\bpsychosis\b|"
     r"\bfirst[\s-]episode|\bFEP\b|\bformal\s+thought\s+disorder|\bthought\s+disorder",
     re.I,
 )
@@ -181,7 +183,7 @@ _ACT_ON_BELIEFS = re.compile(
     re.I,
 )
 _PSYCHOSIS_DENIAL = re.compile(
-    r"\b(?:psychotic\s+(?:symptoms|sx|features)|psychosis|hallucinations?|A/?VH|AH|VH|delusions?|paranoi\w*|"
+    r"\b(?:psychotic\s+(?:symptoms|sx|features|phenomena)|psychosis|hallucinations?|A/?VH|AH|VH|delusions?|paranoi\w*|"
     r"perceptual\s+disturbances?|thought\s+disorder)\b",
     re.I,
 )
@@ -320,7 +322,7 @@ class Hazards:
 
 
 def _about_now(found: Assertion) -> bool:
-    return not (found.historical or found.hypothetical or found.figurative)
+    return not (found.historical or found.hypothetical or found.asked or found.figurative)
 
 
 def extract_hazards(
@@ -403,7 +405,7 @@ def extract_hazards(
                     if "psychosis" not in history:
                         history.append("psychosis")
                     continue
-                if found.hypothetical or found.figurative or found.other_experiencer:
+                if found.hypothetical or found.asked or found.figurative or found.other_experiencer:
                     continue
                 if feature == "persecutory beliefs" and re.fullmatch(r"psychosis", match.group(0), re.I):
                     feature = "psychotic symptoms"
@@ -435,7 +437,7 @@ def extract_hazards(
                     if in_risk_section or clause.lower().startswith(("no withdrawal", "denies withdrawal")):
                         medical.denied = True
                     continue
-                if found.other_experiencer or found.hypothetical:
+                if found.other_experiencer or found.hypothetical or found.asked:
                     continue
                 if not _ALCOHOL_OR_BENZO.search(clause) and not re.search(
                     r"withdrawal\s+(?:seizure|fit)|DTs|delirium|CIWA|detox|eye[\s-]?opener", match.group(0), re.I

@@ -71,7 +71,7 @@ _MEANS = re.compile(
 )
 _ACCESS = re.compile(r"\b(?:access|owns?|has|keeps?|stockpil\w*|stored|available|in\s+the\s+(?:home|house))\b", re.I)
 _SELF_HARM = re.compile(
-    rf"(?-i:(?<![A-Za-z.])D?SH(?![A-Za-z.]))|\bself[\s-]?harm(?:ing)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
+    rf"(?-i:(?<![A-Za-z.])D?SH(?![A-Za-z.]))|\bself[\s-]?harm(?:ing|ed|s)?\b|\bself[\s-]?injur(?:y|ious|ing)\b|\bNSSI\b|\bcut(?:s|ting)?\s+(?:on\s+)?(?:{_SELF}|(?:her|his|their|my)\s+(?:fore)?(?:arms?|legs?|thighs?|wrists?|skin|stomach|hips?|body))"
     r"|\b(?:hx\s+of|history\s+of|h/o|past|prior|previous|recent|ongoing|started|stopped|urges?\s+(?:to|for))\s+cutting\b"
     r"|\bhead[\s-]?bang\w*|\b(?:punch\w*|hit\w*)\s+(?:walls?|doors?)\s+(?:to\s+hurt|until\s+(?:his|her|their)\s+(?:hands?|knuckles?)\s+bled)"
     r"|\bburn\w*\s+(?:her|his|their|my)\s+(?:skin|arms?|legs?|hands?|wrists?)|\b(?:picks?|picking)\s+(?:at\s+)?(?:her|his|their)\s+skin\s+"
@@ -82,7 +82,7 @@ _SELF_HARM = re.compile(
     re.I,
 )
 _HI = re.compile(
-    r"(?<![A-Za-z])HI(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
+    r"(?<![A-Za-z])(?:HI|HTO)(?![A-Za-z])|\bhomicidal\b|\b(?:thoughts?|urges?|wish\w*|wanting|want|intent\w*|plans?|impulses?)\s+(?:of|to)\s+"
     r"(?:hurt|harm|kill|attack|hit)\w*\s+(?:or\s+\w+\s+)?(?!(?:her|him|them|my|your|our|it)sel)(?:anyone|any\s*one|others|someone|somebody|"
     r"other\s+people|people|him|her|them|(?:the|her|his|their|a)\s+\w+|(?-i:[A-Z][a-z]+|[A-Z]\.)|neighbou?rs|\w+s)(?![A-Za-z])"
     r"|\b(?:hurting|harming|killing)\s+(?:anyone|others|someone|other\s+people)\b"
@@ -172,6 +172,8 @@ def _denial_counts(clause: str, in_risk_section: bool) -> bool:
 _RISK_SCREEN_CLEAR = re.compile(
     r"\brisk\s+(?:screen(?:ing)?|assessment)\s+(?:was\s+|is\s+)?(?:unremarkable|negative|clear|nil)\b", re.I
 )
+#: The Columbia screen read as a whole: "C-SSRS screen negative" (a positive screen names its items instead).
+_CSSRS_NEGATIVE = re.compile(r"\bC-?SSRS(?:\s+screen(?:er|ing)?)?\s*[:=-]?\s*(?:negative|neg|nil|clear|0)\b", re.I)
 _LABEL_DENIAL = re.compile(
     r"\brisk\s+to\s+(?P<who>self|others)\s*(?:[:–—-]|is)\s*(?:denie[sd]|nil|none(?:\s+identified)?|no(?:ne)?\s+(?:concerns?|risk)|"
     r"negative|not\s+indicated|no)\b",
@@ -233,6 +235,9 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
         denial_counts = _denial_counts(clause, in_risk_section)
         if NOT_ASKED.search(clause):
             continue  # "risk to others: not assessed" says nothing either way
+        if in_risk_section and _CSSRS_NEGATIVE.search(clause):
+            ideation.append(SuicidalIdeation.DENIED)
+            cite(RiskKind.SUICIDE, clause)
         if in_risk_section and _RISK_SCREEN_CLEAR.search(clause):
             ideation.append(SuicidalIdeation.DENIED)
             self_harm.append(False)
@@ -261,7 +266,8 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
                 continue
             # "The kids would be better off without her": the others named are who would be better off, the wish is hers.
             someone_elses = found.other_experiencer and "without" not in match.group(0).lower()
-            if someone_elses or found.hypothetical or found.figurative or _named_others(clause, match.start(), alias):
+            unasked = found.hypothetical or found.asked
+            if someone_elses or unasked or found.figurative or _named_others(clause, match.start(), alias):
                 continue
             if found.historical:
                 continue
@@ -318,6 +324,7 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
             if (
                 found.other_experiencer
                 or found.hypothetical
+                or found.asked
                 or found.figurative
                 or _named_others(clause, match.start(), alias)
             ):
@@ -341,7 +348,7 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
             if _INTRUSIVE.search(clause):
                 continue  # unwanted, ego-dystonic images of harm (perinatal OCD) are not thoughts of harming anyone
             first_person = match.group(0).startswith("I")
-            if (found.other_experiencer and not first_person) or found.figurative:
+            if (found.other_experiencer and not first_person) or found.figurative or found.asked:
                 continue
             if found.historical and not in_risk_section:
                 continue
