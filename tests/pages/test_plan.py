@@ -166,6 +166,23 @@ def test_no_start_date_blocks_signing_until_set(intake_done, store):
     assert not any(f.code == "start-date" for f in plan.flags)
 
 
+def test_unassessed_risk_blocks_signing_until_the_reason_is_recorded(intake_done, store):
+    """Unassessed risk is an error on the plan until the reason is recorded in Sessions & safety."""
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    PlanService(store).save(intake_done, plan.model_copy(update={"risk_assessed": False}), "x")
+    at.run()
+    click(at, "plan_open_latest")  # saved outside this tab: open it here
+    assert any(f.code == "risk-not-assessed" for f in plans(store, intake_done)[1].flags)
+    open_section(at, "Sessions & safety")
+    at.text_area(key="plan_risk_reason").set_value("Client left early; risk assessed at the next session.")
+    click(at, "plan_care_save")
+    _, plan = plans(store, intake_done)
+    assert plan.risk_not_assessed_reason == "Client left early; risk assessed at the next session."
+    assert not any(f.code == "risk-not-assessed" for f in plan.flags)
+
+
 def test_diagnoses_are_entered_with_a_checked_code(intake_done, store):
     """A diagnosis is entered with an ICD-10-CM code whose shape is checked.
 
