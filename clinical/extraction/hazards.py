@@ -248,7 +248,8 @@ _OTHERS_WEAPON = re.compile(
     r"|\b(?:guns?|firearms?|rifles?|weapons?)\s+(?:belong\w*\s+to|owned\s+by|of)\s+(?:her|his|their)\s+\w+",
     re.I,
 )
-_WEAPON = re.compile(r"\b(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|knife|knives)\b", re.I)
+#: A weapon named anywhere; risk reads it too, to keep another person's weapon out of the client's means.
+WEAPON = re.compile(r"\b(?:guns?|firearms?|rifles?|pistols?|handguns?|shotguns?|weapons?|knife|knives)\b", re.I)
 _OTHER_NOUN = re.compile(
     r"\b(?:partner|husband|wife|spouse|boyfriend|girlfriend|fianc[eé]e?|ex|ex-\w+|stepfather|stepdad|father|dad|"
     r"brother|son|abuser|perpetrator)\b",
@@ -273,7 +274,7 @@ def weapon_held_by_other(clause: str, alias: str = "", named: bool = True) -> bo
     owner = _NAMED_OWNER.search(clause) if named else None
     if owner and (owner.group(1) is None or owner.group(1).lower() not in alias.lower()):
         return True
-    weapon = _WEAPON.search(clause)
+    weapon = WEAPON.search(clause)
     other = _OTHER_NOUN.search(clause)
     return bool(weapon and other and other.start() < weapon.start())
 
@@ -340,11 +341,22 @@ def extract_hazards(
     text_has_eating = bool(_EATING.search(text))
     text_has_substances = bool(_ALCOHOL_OR_BENZO.search(text))
     text_is_perinatal = bool(_PERINATAL_CONTEXT.search(text))
-    children_present = False
+    children_clause: str | None = None  # the first sentence with children present (not "no children")
+    escalation_clause: str | None = None
+    heavy_drinking: list[str] = []
     weapon_clauses: list[str] = []
     safeguarding_steps: list[str] = []
     for clause in parts:
         in_risk_section = bool(risk_section) and clause in risk_section
+        if escalation_clause is None and _ESCALATION.search(clause):
+            escalation_clause = clause
+        units = _UNITS_A_DAY.search(clause)
+        if (
+            units
+            and int(units.group(1)) > WITHDRAWAL_UNITS_PER_DAY
+            and not assertion(clause, units.start(), units.end()).negated
+        ):
+            heavy_drinking.append(clause)
         if NOT_ASKED.search(clause):
             continue  # "risk from others / psychosis: not asked" says nothing either way
         # Danger from others: the client as the one harmed.
@@ -369,15 +381,15 @@ def extract_hazards(
                 if not _about_now(found):
                     continue
                 danger.report(cue.feature, clause)
-                if _WEAPON.search(clause):
+                if WEAPON.search(clause):
                     weapon_clauses.append(clause)  # "threatened to kill her with his gun"
-        if _WEAPON.search(clause) and weapon_held_by_other(clause, alias):
+        if WEAPON.search(clause) and weapon_held_by_other(clause, alias):
             found = assertion(clause, 0, 0)
             if not (found.negated or found.historical or found.hypothetical):
                 weapon_clauses.append(clause)
         for match in _CHILDREN_PRESENT.finditer(clause):
-            if not assertion(clause, match.start(), match.end()).negated:
-                children_present = True
+            if children_clause is None and not assertion(clause, match.start(), match.end()).negated:
+                children_clause = clause
         for match in _DANGER_DENIAL.finditer(clause):
             if in_risk_section and assertion(clause, match.start(), match.end()).negated:
                 danger.denied = True
@@ -462,14 +474,8 @@ def extract_hazards(
 
     for clause in weapon_clauses if danger.reported else []:
         danger.report("weapon held by the other person", clause)
-    for clause in parts:
-        units = _UNITS_A_DAY.search(clause)
-        if (
-            units
-            and int(units.group(1)) > WITHDRAWAL_UNITS_PER_DAY
-            and not assertion(clause, units.start(), units.end()).negated
-        ):
-            medical.report("alcohol withdrawal risk", clause)
+    for clause in heavy_drinking:
+        medical.report("alcohol withdrawal risk", clause)
     audit = [
         m
         for m in (extract_measures(text).measures if "AUDIT" in text else [])
@@ -478,13 +484,10 @@ def extract_hazards(
     if audit:
         span = next((c for c in parts if "AUDIT" in c), f"AUDIT {audit[-1].display_score}")
         medical.report("alcohol withdrawal risk", span)
-    if danger.reported and children_present:
-        exposed = (
-            c for c in parts if (m := _CHILDREN_PRESENT.search(c)) and not assertion(c, m.start(), m.end()).negated
-        )
-        danger.report("children exposed", next(exposed, ""))
-    if danger.reported and (m := _ESCALATION.search(text)):
-        danger.report("escalation", next((c for c in parts if _ESCALATION.search(c)), m.group(0)))
+    if danger.reported and children_clause is not None:
+        danger.report("children exposed", children_clause)
+    if danger.reported and escalation_clause is not None:
+        danger.report("escalation", escalation_clause)
     safeguarding = None
     if danger.reported:
         harmed = ("children exposed", "abuse of a child", "abuse of a vulnerable adult")

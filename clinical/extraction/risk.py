@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from clinical.extraction.context import NOT_ASKED, assertion, clauses, is_negated, mention_negated
-from clinical.extraction.hazards import EVIDENCE_CHARS, extract_hazards, weapon_held_by_other
+from clinical.extraction.hazards import EVIDENCE_CHARS, WEAPON, extract_hazards, weapon_held_by_other
 from clinical.risk import RiskAssessment, RiskKind, RiskStatus, SuicidalIdeation
 
 _SELF = r"(?:her|him|them|my|your|our)sel(?:f|ves)|themself|oneself"
@@ -132,7 +132,6 @@ _GIVEN_UP = re.compile(
     r"taken\s+away|held\s+by\s+(?:the\s+)?(?:police|sheriff|a\s+friend))",
     re.I,
 )
-_WEAPON_WORD = re.compile(r"firearms?|guns?|rifles?|pistols?|handguns?|weapons?|knife|knives", re.I)
 _PROTECTIVE = re.compile(
     r"\b(?:protective\s+factors?|reasons?\s+for\s+living)\b\s*(?:include|includes|are|is|:|-|–)?\s*(.+)", re.I
 )
@@ -225,6 +224,16 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
         if event not in history:
             history.append(event)
 
+    def deny(clause: str, suicide: bool = False, harm_to_self: bool = False, others: bool = False) -> None:
+        """A denial that covers several kinds at once ("Risk to self: denies", "risk screen unremarkable")."""
+        if suicide:
+            ideation.append(SuicidalIdeation.DENIED)
+        if harm_to_self:
+            self_harm.append(False)
+        if others:
+            homicidal.append(False)
+        cite(RiskKind.SUICIDE if suicide else RiskKind.HARM_TO_OTHERS, clause)
+
     parts = clauses(text)
     hazards = extract_hazards(text, risk_section, history_section, alias, parts)
     others_weapon_reported = "weapon held by the other person" in hazards.danger_from_others.features
@@ -236,21 +245,14 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
         if NOT_ASKED.search(clause):
             continue  # "risk to others: not assessed" says nothing either way
         if in_risk_section and _CSSRS_NEGATIVE.search(clause):
-            ideation.append(SuicidalIdeation.DENIED)
-            cite(RiskKind.SUICIDE, clause)
+            deny(clause, suicide=True)
         if in_risk_section and _RISK_SCREEN_CLEAR.search(clause):
-            ideation.append(SuicidalIdeation.DENIED)
-            self_harm.append(False)
-            homicidal.append(False)
-            cite(RiskKind.SUICIDE, clause)
+            deny(clause, suicide=True, harm_to_self=True, others=True)
         if in_risk_section and (label := _LABEL_DENIAL.search(clause)):
             if label.group("who").lower() == "self":
-                ideation.append(SuicidalIdeation.DENIED)
-                self_harm.append(False)
-                cite(RiskKind.SUICIDE, clause)
+                deny(clause, suicide=True, harm_to_self=True)
             else:
-                homicidal.append(False)
-                cite(RiskKind.HARM_TO_OTHERS, clause)
+                deny(clause, others=True)
         if _SI_FAMILY.search(clause):
             clause = _SI_FAMILY.sub(" ", clause)  # a relative's suicide is history, not the client's ideation
         voices = _VOICES.search(clause)
@@ -300,7 +302,7 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
                     or bool(_GOT_RID.search(clause[: match.start()]))
                     or bool(_GIVEN_UP.search(clause[match.end() :]))
                 )
-                if others_weapon and _WEAPON_WORD.fullmatch(match.group(0)):
+                if others_weapon and WEAPON.fullmatch(match.group(0)):
                     continue  # a partner's gun is danger from others, not the client's means
                 if not negated:
                     means.append(match.group(0).lower())  # "no firearms in the home" lists none
@@ -369,7 +371,8 @@ def extract_risk(text: str, risk_section: str = "", history_section: str = "", a
             if not found.negated or in_risk_section:
                 attempts.append(not found.negated)
     for match in _PROTECTIVE.finditer(text):
-        protective.extend(_split_list(clauses(match.group(1))[0] if clauses(match.group(1)) else ""))
+        listed = clauses(match.group(1))
+        protective.extend(_split_list(listed[0] if listed else ""))
 
     if conditional_threats and False not in homicidal:
         homicidal.append(True)
