@@ -32,7 +32,7 @@ from clinical.record import (
     ReportedLogistics,
     SectionId,
 )
-from clinical.risk import RiskAssessment, RiskKind, RiskStatus, SuicidalIdeation
+from clinical.risk import FINDING_KINDS, RiskAssessment, RiskKind, RiskStatus, SuicidalIdeation
 from knowledge.models import Taxonomy
 
 #: Longest message taken as an answer; anything beyond is kept in the conversation but not extracted.
@@ -475,7 +475,7 @@ def summary(record: IntakeRecord, taxonomy: Taxonomy) -> str:
             parts.append("self-harm")
         if risk.homicidal_ideation:
             parts.append("homicidal ideation")
-        for kind in (RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL):
+        for kind in FINDING_KINDS:
             finding = risk.finding(kind)
             if finding.status is RiskStatus.REPORTED:
                 parts.append(f"{kind.label} ({', '.join(finding.features)})" if finding.features else kind.label)
@@ -549,7 +549,7 @@ def _risk_phrases(before: RiskAssessment, after: RiskAssessment) -> list[str]:
             said.append(f"{label}: {new}")
     if after.protective_factors and after.protective_factors != before.protective_factors:
         said.append("protective factors: " + ", ".join(after.protective_factors))
-    for kind in (RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL):
+    for kind in FINDING_KINDS:
         old_finding, new_finding = before.finding(kind), after.finding(kind)
         if new_finding.status is not old_finding.status or new_finding.features != old_finding.features:
             if new_finding.status is RiskStatus.REPORTED:

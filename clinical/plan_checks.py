@@ -13,10 +13,7 @@ import re
 from collections.abc import Container, Iterator
 
 from clinical.plan import GAP_MARKERS, SAFETY_PLAN_STEPS, Flag, TreatmentPlan, safety_step_title
-from clinical.risk import PLAN_ELEMENTS, RiskKind
-
-#: Reported kinds whose plan element the Stanley–Brown safety plan does not cover (the drafting issue builds them).
-_BEYOND_SAFETY_PLAN = frozenset({RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL})
+from clinical.risk import FINDING_KINDS, PLAN_ELEMENTS, RiskKind
 
 _ACTION_VERBS = frozenset(
     [
@@ -181,7 +178,7 @@ def lint(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
             "risk_not_assessed_reason",
         )
     for kind in plan.risk_kinds:
-        if kind in _BEYOND_SAFETY_PLAN:
+        if kind in FINDING_KINDS:  # the Stanley–Brown plan covers the others; drafting does not build these yet
             needs = PLAN_ELEMENTS[RiskKind(kind)]
             flag(
                 "risk-element",

@@ -42,6 +42,11 @@ _LABELS = {
 }
 
 
+#: The kinds recorded as findings (status, features, evidence) rather than through the detailed suicide, self-harm and
+#: harm-to-others fields — and whose plan element the Stanley–Brown safety plan does not cover.
+FINDING_KINDS: tuple[RiskKind, ...] = (RiskKind.DANGER_FROM_OTHERS, RiskKind.PSYCHOSIS, RiskKind.MEDICAL)
+
+
 class RiskStatus(StrEnum):
     """What the intake says about one kind of risk now."""
 

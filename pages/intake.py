@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from services.intake import (
+    FINDING_KINDS,
     MAX_ANSWER_CHARS,
     PLAN_ELEMENTS,
     SECTION_ORDER,
@@ -35,11 +36,7 @@ RISK_FLAGS = (
     ("homicidal_ideation", "Homicidal ideation"),
 )
 #: Kinds of risk recorded as findings (status, features, evidence) rather than the detailed suicide fields.
-FINDINGS = (
-    ("danger_from_others", "Danger from others"),
-    ("psychosis", "Psychosis-related risk"),
-    ("medical", "Medical risk"),
-)
+FINDINGS = tuple((kind.value, kind.label.capitalize()) for kind in FINDING_KINDS)
 STATUSES = [s.value for s in RiskStatus]
 SESSION_FIELDS = ("frequency", "duration_minutes", "start_date", "sessions", "review_interval_days", "format")
 FIX = "intake_fix"

@@ -33,7 +33,7 @@ from clinical.record import (
     IntakeRecord,
 )
 from clinical.replay import replay_intake
-from clinical.risk import PLAN_ELEMENTS, RiskKind, RiskStatus, SuicidalIdeation
+from clinical.risk import FINDING_KINDS, PLAN_ELEMENTS, RiskKind, RiskStatus, SuicidalIdeation
 from config import Settings
 from knowledge.models import Taxonomy
 from services import lazy_names
@@ -54,6 +54,7 @@ __all__ = [
     "IntakeContext",
     "IntakeRecord",
     "IntakeService",
+    "FINDING_KINDS",
     "PLAN_ELEMENTS",
     "RiskKind",
     "RiskStatus",
