@@ -37,7 +37,7 @@ def cases(half: str) -> list[tuple[str, dict, dict]]:
     folder = CORPUS / half
     found = []
     for path in sorted(folder.glob("*.json")):
-        if path.name.endswith(".expected.json"):
+        if path.name.endswith((".expected.json", ".clinical.json")):
             continue
         expected = path.with_name(path.name[: -len(".json")] + ".expected.json")
         found.append((path.stem, json.loads(path.read_text("utf-8")), json.loads(expected.read_text("utf-8"))))

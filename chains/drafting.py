@@ -75,7 +75,7 @@ def build_draft_chain(
 ) -> Runnable:
     """LCEL chain: IntakeRecord → gather candidates → compose (model, checked, or offline) → DraftResult."""
     composer = _Composer(library, index, model, settings or get_settings())
-    gather_inputs = RunnableLambda(lambda record: gather(record, index, today), name="gather")
+    gather_inputs = RunnableLambda(lambda record: gather(record, index, today, library), name="gather")
     return gather_inputs | RunnableLambda(composer.compose, name="compose")
 
 

@@ -1,17 +1,20 @@
 """The offline composer: a plan written from retrieved library entries by rules, with no model.
 
-It is deterministic and grounded: every goal, objective and intervention is a
-library entry (cited by id) adapted with the client's specifics — dates from the start date and
-review interval, baselines and targets from the measures, the client's own words, the session
-frequency. Nothing about the client is invented; gaps are marked for the clinician.
+It plans within the case picture's pathways: the goals each pathway requires, then the best-fitting goals for its
+problem areas; objectives that track every administered instrument that fits (baseline → a catalogue target) and
+recommend the pathway's instruments not given; interventions mostly in the primary orientation; the safety element
+of each reported kind; the pathway's referrals and those the intake names; what lies outside the plan said at the
+top. Every item is a library entry (cited by id) the case neither contraindicates nor fails to establish; nothing
+about the client is invented; gaps are marked for the clinician.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from chains.retrieval import DraftInputs
+from clinical.case import CasePicture
 from clinical.instruments import instrument
 from clinical.plan import (
     GAP,
@@ -20,37 +23,82 @@ from clinical.plan import (
     Objective,
     PlanSessions,
     ProgressMonitoring,
+    Referral,
+    SafetyElement,
     SafetyPlan,
+    SafetyStep,
     TreatmentPlan,
 )
 from clinical.record import IntakeRecord, Measure, SectionId
-from clinical.risk import RiskKind
+from clinical.risk import RiskKind, RiskStatus
 from knowledge.index import LibraryIndex
 from knowledge.loader import Library
-from knowledge.models import Entry, Kind
+from knowledge.models import Category, Entry, Kind
+from knowledge.pathways import Pathway, Pathways
 
 DEFAULT_REVIEW_DAYS = 90
-#: Cosine similarity below which a client quote is not put beside a goal.
-CLIENT_WORDS_MIN_SIMILARITY = 0.2
+#: Cosine similarity a client quote needs to be put beside a goal (all-MiniLM-L6-v2 scores short related sentences
+#: around 0.3–0.6 and unrelated ones below 0.2); below it the quote is kept once under the client's goals.
+CLIENT_WORDS_MIN_SIMILARITY = 0.3
+#: Goals in a first plan, at most.
+MAX_GOALS = 5
+#: The modality an intervention written for any approach is shown with.
+COMMON_FACTORS = "common-factors"
+MEASURE_ENTRIES = {"improve": ("mbc-obj-reduce-score", "mbc-obj-increase-score"), "maintain": "mbc-obj-maintain-score"}
 _RELATIONS = re.compile(
-    r"\b(?:sister|brother|mother|mom|father|dad|parent|partner|wife|husband|spouse|friend|kids|children|son|"
-    r"daughter|aunt|uncle|grand\w*|cousin|roommate|pastor|priest|imam|rabbi|sponsor|neighbou?r|coach|teacher)s?\b",
+    r"\b(?:sister|brother|mother|mom|mum|father|dad|parent|partner|wife|husband|spouse|friend|kids|children|son|"
+    r"daughter|aunt|uncle|grand\w*|cousin|roommate|flatmate|pastor|priest|imam|rabbi|sponsor|neighbou?r|coach|teacher)s?\b",
+    re.I,
+)
+_DEAD = re.compile(r"\b(?:late|died|deceased|passed away|passed|death|dead|memory of|lost)\b", re.I)
+_DURATION = re.compile(
+    r"\b(?:for|over|across)\s+(?:at least\s+)?(?P<n>\d+|two|three|four|five|six|seven|eight|ten|twelve)\s+"
+    r"(?:consecutive\s+|successive\s+|straight\s+)?(?P<unit>weeks?|months?|days?)\b"
+    r"|\b(?P<n2>\d+|two|three|four|five|six|seven|eight|ten|twelve)\s+(?P<unit2>weeks?|months?)\s+in a row\b",
+    re.I,
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12}
+_PRECIPITANT = re.compile(
+    r"\b(?:since|after|following|began|started|triggered|precipitated|onset|worse(?:ned)? (?:after|since)|"
+    r"ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|in (?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december))\b",
     re.I,
 )
 
 
-def measure_target(measure: Measure) -> int:
-    """The score that would mean the objective is met: the catalogue's target for the instrument (the top of its
-    lowest band), never past the baseline; for an uncatalogued measure, a 20% reduction."""
+def measure_target(measure: Measure) -> int | float:
+    """The score an objective on this measure aims for (the catalogue's rule; for an uncatalogued measure a 20 %
+    improvement)."""
     catalogued = instrument(measure.name)
-    target = (
-        catalogued.treatment_target(measure.score) if catalogued else min(round(measure.score * 0.8), measure.score)
-    )
-    return int(target)
+    if catalogued is None:
+        return round(measure.score * 0.8)
+    target, _ = catalogued.objective_target(measure.score)
+    return int(target) if float(target).is_integer() else target
+
+
+def minimum_days(text: str) -> int:
+    """The fewest days an objective's own wording needs ("for six consecutive weeks" → 42): 0 when it names none."""
+    longest = 0
+    for m in _DURATION.finditer(text):
+        raw = (m.group("n") or m.group("n2")).lower()
+        n = _NUMBERS.get(raw) or int(raw)
+        unit = (m.group("unit") or m.group("unit2")).lower()
+        longest = max(longest, n * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1))
+    return longest
+
+
+def feasible_date(start: date, text: str, cycles: int, interval: int) -> date:
+    """A target date `cycles` review intervals after the start, pushed later when the objective's wording needs
+    longer (a week after the period it names has passed)."""
+    needed = minimum_days(text)
+    days = interval * cycles
+    if needed:
+        days = max(days, needed + 7)
+    return start + timedelta(days=days)
 
 
 class OfflineComposer:
-    """Deterministic plan composition from retrieved library entries."""
+    """Deterministic plan composition from retrieved library entries, within the case's pathways."""
 
     def __init__(self, library: Library, index: LibraryIndex):
         self.library = library
@@ -59,60 +107,78 @@ class OfflineComposer:
     # -- scoring -------------------------------------------------------------------------------
 
     @staticmethod
-    def _fit(entry: Entry, orientation: list[str]) -> int:
-        """+2 for the chosen orientation, 0 for modality-neutral, -1 for another orientation only."""
+    def _fit(entry: Entry, case: CasePicture) -> float:
+        """+3 for the primary orientation, +1.5 for another chosen one, +0.5 modality-neutral, -1 otherwise."""
         if not entry.modalities:
-            return 0
-        return 2 if set(entry.modalities) & set(orientation) else -1
+            return 0.5
+        if case.primary_orientation in entry.modalities:
+            return 3
+        return 1.5 if set(entry.modalities) & set(case.orientation) else -1
 
-    def _objective_score(self, entry: Entry, goal: Entry, rank: int, record: IntakeRecord) -> float:
-        measures = {m.name for m in record.measures}
-        score = -rank * 0.1 + self._fit(entry, record.orientation)
+    def _objective_score(self, entry: Entry, goal: Entry, rank: int, inputs: DraftInputs) -> float:
+        score = -rank * 0.1 + self._fit(entry, inputs.case)
         if goal.id in entry.goals:
             score += 3
-        if entry.measure and entry.measure in measures:
+        if entry.measure and entry.measure in inputs.case.administered:
             score += 5  # a baseline from the intake makes the objective measurable from day one
-        if ("{baseline}" in entry.text or "{target}" in entry.text) and entry.measure not in measures:
-            score -= 6  # it would need a score the intake does not have
         return score
+
+    def _trackable(self, entry: Entry, inputs: DraftInputs) -> bool:
+        """An objective that needs a score can be drafted only when the instrument was given (else it is
+        recommended, never tracked as if it had a baseline)."""
+        if entry.measure and entry.measure not in inputs.case.administered:
+            return False  # it would track an instrument with no baseline
+        if "{baseline}" in entry.text or "{target}" in entry.text:
+            if not entry.measure or entry.measure not in inputs.case.administered:
+                return False
+            catalogued = instrument(entry.measure)
+            if catalogued is not None and not catalogued.tracks_change:
+                return False
+            mode = self._mode(entry.measure, inputs)
+            wording = entry.text.lower()
+            if mode == "maintain" and re.search(r"\b(?:reduce|lower|decrease|increase|raise|improve)\b", wording):
+                return False  # an already healthy score gets the maintenance objective, not a reduction
+        return True
+
+    @staticmethod
+    def _mode(name: str, inputs: DraftInputs) -> str:
+        catalogued = instrument(name)
+        if catalogued is None:
+            return "improve"
+        return catalogued.objective_target(inputs.case.administered[name])[1]
 
     # -- composing -----------------------------------------------------------------------------
 
     def compose(self, inputs: DraftInputs) -> TreatmentPlan:
         """Build the whole plan from the inputs (no I/O besides the in-memory index)."""
-        record = inputs.record
+        record, case = inputs.record, inputs.case
         session = record.session
         interval = session.review_interval_days or DEFAULT_REVIEW_DAYS
         start = session.start_date or inputs.today
-        measures = {m.name: m for m in record.measures}
+        measures = _latest_measures(record)
         goals: list[Goal] = []
         interventions: list[Intervention] = []
         used: set[str] = set()
-        goal_limit = 2 if len(inputs.areas) >= 4 else 3
+        tracked: set[str] = set()
+        placed: set[str] = set()
 
-        for area in inputs.areas[: max(goal_limit, 1) + (1 if record.risk.urgent_areas else 0)]:
-            candidates = inputs.candidates.get(area, {})
-            goal_entries = [e for e in candidates.get(Kind.GOAL, []) if e.id not in used]
-            if not goal_entries:
-                continue
-            goal_entry = max(goal_entries, key=lambda e: (self._fit(e, record.orientation), -goal_entries.index(e)))
-            used.add(goal_entry.id)
+        for area, goal_entry, pathway in self._goal_plan(inputs, used):
             goal_id = f"g{len(goals) + 1}"
-            pool = [e for e in candidates.get(Kind.OBJECTIVE, []) if e.id not in used]
-            pool += [
-                e
-                for e in self.library.of_kind(Kind.OBJECTIVE)
-                if goal_entry.id in e.goals and e not in pool and e.id not in used
-            ]
-            ranked = sorted(pool, key=lambda e: -self._objective_score(e, goal_entry, pool.index(e), record))
-            chosen = ranked[: 3 if len(inputs.areas) <= 2 else 2]
+            chosen = self._objectives(goal_entry, area, pathway, inputs, used, tracked)
             objectives = []
             for n, entry in enumerate(chosen, start=1):
                 used.add(entry.id)
-                target_date = start + timedelta(days=interval * (1 if n == 1 else 2))
-                objectives.append(
-                    self._objective(f"{goal_id}-o{n}", entry, target_date, measures, session.frequency, interval)
-                )
+                objective = self._objective(f"{goal_id}-o{n}", entry, start, n, interval, measures, session.frequency)
+                objectives.append(objective)
+                if objective.measure:
+                    tracked.add(objective.measure)
+            for name in self._instruments_for(pathway, area, inputs, tracked):
+                if len(objectives) >= 3:
+                    dropped = objectives.pop()  # the measured objective replaces the last of three
+                    tracked.discard(dropped.measure or "")
+                n = len(objectives) + 1
+                objectives.append(self._measure_objective(f"{goal_id}-o{n}", name, measures[name], start, interval))
+                tracked.add(name)
             goals.append(
                 Goal(
                     id=goal_id,
@@ -122,11 +188,25 @@ class OfflineComposer:
                     sources=[goal_entry.id],
                 )
             )
+            required = []
+            if pathway is not None and pathway.id not in placed:  # under the pathway's first goal
+                placed.add(pathway.id)
+                required = self._required_interventions(pathway, inputs, used)
+            for entry in required:
+                interventions.append(self._intervention(entry, objectives, inputs, used, len(interventions) + 1))
             interventions += self._interventions(
-                goal_entry, objectives, candidates.get(Kind.INTERVENTION, []), record, used, len(interventions)
+                goal_entry, area, objectives, inputs, used, len(interventions), crisis_room=2 - len(required)
             )
+        interventions = self._orientation_share(interventions, goals, inputs, used)
+        if not record.risk.assessed:
+            interventions += self._risk_assessment(len(interventions), used)
 
-        self._attach_client_words(goals, record)
+        client_goals = self._attach_client_words(goals, record)
+        safety_needed = record.risk.calls_for_safety_plan or (
+            any("suicide" in p.safety for p in inputs.pathways)
+            and (record.risk.status(RiskKind.SUICIDE) is RiskStatus.REPORTED or bool(record.risk.self_harm))
+        )
+        recommended = self._recommended(inputs)
         plan = TreatmentPlan(
             client=record.client,
             presenting_problem=self._presenting_problem(record),
@@ -136,17 +216,25 @@ class OfflineComposer:
             session_plan=PlanSessions(
                 frequency=session.frequency,
                 duration_minutes=session.duration_minutes,
-                format=session.format,
+                format=session.format or ("in person" if case.has_constraint("in-person-only") else None),
                 start_date=session.start_date,
                 sessions=session.sessions,
             ),
-            risk_reported=record.risk.calls_for_safety_plan,
+            risk_reported=safety_needed,
             risk_kinds=[kind.value for kind in record.risk.reported_kinds],
             risk_assessed=record.risk.assessed,
             risk_not_assessed_reason=record.risk.not_assessed_reason or "",
-            safety_plan=safety_plan(record) if record.risk.calls_for_safety_plan else None,
+            safety_plan=safety_plan(record) if safety_needed else None,
+            safety_elements=safety_elements(inputs),
+            referrals=referrals(inputs),
+            scope_notes=scope_notes(inputs),
+            pathways=[p.label for p in inputs.pathways],
+            client_goals=client_goals,
+            constraints=[c.quote for c in case.constraints],
+            case=case,
             progress_monitoring=ProgressMonitoring(
-                measures=list(dict.fromkeys(m.name for m in record.measures)),
+                measures=list(dict.fromkeys([*(m.name for m in record.measures), *recommended_names(inputs)])),
+                recommended=recommended,
                 review_interval_days=interval,
                 next_review_date=start + timedelta(days=interval),
             ),
@@ -154,80 +242,268 @@ class OfflineComposer:
         )
         return plan
 
-    def _objective(self, objective_id, entry, target_date, measures, frequency, interval) -> Objective:
-        measure = measures.get(entry.measure or "")
+    def _goal_plan(self, inputs: DraftInputs, used: set[str]) -> list[tuple[str, Entry, Pathway | None]]:
+        """(area, goal entry, pathway) for each goal: each pathway's required goals (that the case allows), else
+        the best-fitting retrieved goal in its areas; then the intake's leading areas no pathway covered."""
+        plan: list[tuple[str, Entry, Pathway | None]] = []
+        covered: set[str] = set()
+        by_id = self.library.by_id
+        for pathway in inputs.pathways:
+            if not pathway.areas:
+                continue
+            picked = 0
+            for goal_id in pathway.goals:
+                entry = by_id[goal_id]
+                if entry.id not in used and inputs.allowed(entry) and len(plan) < MAX_GOALS:
+                    used.add(entry.id)
+                    plan.append((entry.problem_areas[0], entry, pathway))
+                    picked += 1
+            if not picked and len(plan) < MAX_GOALS:
+                for area in pathway.areas:
+                    if (entry := self._best_goal(area, inputs, used)) is not None:
+                        used.add(entry.id)
+                        plan.append((area, entry, pathway))
+                        break
+            covered.update(pathway.areas)
+        for area in inputs.areas:
+            if len(plan) >= max(3, len(inputs.pathways)) or area in covered:
+                continue
+            if (entry := self._best_goal(area, inputs, used)) is not None:
+                used.add(entry.id)
+                plan.append((area, entry, None))
+                covered.add(area)
+        return plan[:MAX_GOALS]
+
+    def _best_goal(self, area: str, inputs: DraftInputs, used: set[str]) -> Entry | None:
+        pool = [
+            e
+            for e in inputs.candidates.get(area, {}).get(Kind.GOAL, [])
+            if e.id not in used and not e.id.startswith("mbc-")
+        ]
+        if not pool:
+            return None
+        return max(pool, key=lambda e: (self._fit(e, inputs.case), -pool.index(e)))
+
+    def _objectives(
+        self, goal: Entry, area: str, pathway: Pathway | None, inputs: DraftInputs, used, tracked
+    ) -> list[Entry]:
+        pool = [e for e in inputs.candidates.get(area, {}).get(Kind.OBJECTIVE, []) if e.id not in used]
+        pool += [
+            e
+            for e in self.library.of_kind(Kind.OBJECTIVE)
+            if goal.id in e.goals and e not in pool and e.id not in used and inputs.allowed(e)
+        ]
+        pool = [e for e in pool if self._trackable(e, inputs) and not e.id.startswith("mbc-")]
+        ranked = sorted(pool, key=lambda e: -self._objective_score(e, goal, pool.index(e), inputs))
+        chosen: list[Entry] = []
+        for entry in ranked:  # two or three per goal, never two on the same instrument
+            if len(chosen) == (3 if len(inputs.pathways) <= 2 else 2):
+                break
+            if entry.measure and (entry.measure in tracked or any(c.measure == entry.measure for c in chosen)):
+                continue  # one objective per instrument in the whole plan
+            chosen.append(entry)
+        return chosen
+
+    def _instruments_for(self, pathway: Pathway | None, area: str, inputs: DraftInputs, tracked: set[str]) -> list[str]:
+        """Administered instruments this goal's pathway names that no objective tracks yet (one per goal)."""
+        names = list(pathway.instruments) if pathway else []
+        for name in names:
+            catalogued = instrument(name)
+            if (
+                name in inputs.case.administered
+                and name not in tracked
+                and (catalogued is None or catalogued.tracks_change)
+            ):
+                return [name]
+        return []
+
+    def _objective(self, objective_id, entry, start, position, interval, measures, frequency) -> Objective:
+        # Only an objective written around a score tracks the instrument; "complete the questionnaires" does not.
+        measure = measures.get(entry.measure or "") if "{baseline}" in entry.text else None
+        target = measure_target(measure) if measure else None
         values = {
-            "target_date": target_date.isoformat(),
             "measure": entry.measure or "the agreed measure",
             "frequency": frequency or "weekly",
             "review_interval": f"{interval}-day",
             "baseline": measure.display_score if measure else "[baseline to be measured]",
-            "target": str(measure_target(measure)) if measure else "[target to be agreed]",
+            "target": f"{target:g}" if target is not None else "[target to be agreed]",
+        }
+        target_date = feasible_date(start, entry.text, 1 if position == 1 else 2, interval)
+        values["target_date"] = target_date.isoformat()
+        text = re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), entry.text)
+        return Objective(
+            id=objective_id,
+            description=text,
+            measure=entry.measure if measure else None,
+            baseline=measure.display_score if measure else None,
+            target=f"{target:g}" if target is not None else None,
+            target_date=target_date,
+            sources=[entry.id],
+        )
+
+    def _measure_objective(
+        self, objective_id: str, name: str, measure: Measure, start: date, interval: int
+    ) -> Objective:
+        catalogued = instrument(name)
+        target, mode = (
+            catalogued.objective_target(measure.score) if catalogued else (measure_target(measure), "improve")
+        )
+        if mode == "maintain":
+            entry_id = MEASURE_ENTRIES["maintain"]
+        else:
+            entry_id = MEASURE_ENTRIES["improve"][1 if catalogued and catalogued.higher_is_better else 0]
+        entry = self.library.by_id[entry_id]
+        shown = f"{target:g}"
+        target_date = feasible_date(start, entry.text, 2, interval)
+        values = {
+            "measure": name,
+            "baseline": measure.display_score,
+            "target": shown,
+            "target_date": target_date.isoformat(),
         }
         text = re.sub(r"\{([a-z_]+)\}", lambda m: values.get(m.group(1), m.group(0)), entry.text)
         return Objective(
             id=objective_id,
             description=text,
-            measure=entry.measure,
-            baseline=measure.display_score if measure else None,
-            target=str(measure_target(measure)) if measure else None,
+            measure=name,
+            baseline=measure.display_score,
+            target=shown,
             target_date=target_date,
             sources=[entry.id],
         )
 
-    def _interventions(self, goal_entry, objectives, candidates, record, used, offset) -> list[Intervention]:
-        pool = [e for e in candidates if e.id not in used and e.category and e.category.value != "crisis-safety"]
-        pool += [
-            e for e in self.library.of_kind(Kind.INTERVENTION)
-            if goal_entry.id in e.goals and e not in pool and e.id not in used and e.category.value != "crisis-safety"
-        ]  # fmt: skip
+    def _interventions(
+        self, goal_entry, area, objectives, inputs: DraftInputs, used, offset, crisis_room: int = 2
+    ) -> list[Intervention]:
+        candidates = inputs.candidates.get(area, {}).get(Kind.INTERVENTION, [])
+        linked = [
+            e
+            for e in self.library.of_kind(Kind.INTERVENTION)
+            if goal_entry.id in e.goals and e.id not in used and inputs.allowed(e)
+        ]
+        crisis = [e for e in linked if e.category is Category.CRISIS_SAFETY]
+        pool = [e for e in candidates if e.id not in used and e.category is not Category.CRISIS_SAFETY]
+        pool += [e for e in linked if e not in pool and e.category is not Category.CRISIS_SAFETY]
+        pool = [e for e in pool if not e.id.startswith("mbc-")]
         ranked = sorted(
             pool,
-            key=lambda e: (
-                -(self._fit(e, record.orientation) + (3 if goal_entry.id in e.goals else 0) - pool.index(e) * 0.1)
-            ),
+            key=lambda e: -(self._fit(e, inputs.case) + (2 if goal_entry.id in e.goals else 0) - pool.index(e) * 0.05),
         )
-        chosen: list[Entry] = []
-        for entry in ranked:  # three per goal, no two of the same category
-            if len(chosen) == 3:
+        chosen: list[Entry] = crisis[: max(0, crisis_room)]  # the safety work the goal names comes first
+        others = 3 if len(inputs.pathways) <= 2 else 2
+        for entry in ranked:  # then two or three, no two of the same category
+            if len(chosen) >= len(crisis[: max(0, crisis_room)]) + others:
                 break
             if all(entry.category != c.category for c in chosen):
                 chosen.append(entry)
-        if record.risk.calls_for_safety_plan and goal_entry.problem_areas[0] in ("suicidality", "self-harm"):
-            crisis = [e for e in candidates if e.category and e.category.value == "crisis-safety" and e.id not in used]
-            chosen = crisis[:1] + chosen[:2] if crisis else chosen
-        result = []
-        for entry in chosen:
-            used.add(entry.id)
-            modality = next(
-                (m for m in entry.modalities if m in record.orientation),
-                entry.modalities[0] if entry.modalities else None,
-            )
-            result.append(
-                Intervention(
-                    id=f"i{offset + len(result) + 1}",
-                    description=re.sub(r"\{[a-z_]+\}", lambda m: _fill_generic(m.group(0), record), entry.text),
-                    modality=modality,
-                    category=entry.category.value,
-                    frequency=entry.frequency
-                    or (f"{record.session.frequency} in session" if record.session.frequency else "each session"),
-                    objective_ids=[o.id for o in objectives],
-                    sources=[entry.id],
+        return [self._intervention(entry, objectives, inputs, used, offset + n) for n, entry in enumerate(chosen, 1)]
+
+    def _required_interventions(self, pathway: Pathway, inputs: DraftInputs, used: set[str]) -> list[Entry]:
+        """The interventions a pathway requires (those the case allows)."""
+        entries = [self.library.by_id[i] for i in pathway.interventions]
+        return [e for e in entries if e.id not in used and inputs.allowed(e)]
+
+    def _intervention(self, entry: Entry, objectives, inputs: DraftInputs, used: set[str], number: int) -> Intervention:
+        used.add(entry.id)
+        record, case = inputs.record, inputs.case
+        modality = next(
+            (m for m in case.orientation if m in entry.modalities),
+            entry.modalities[0] if entry.modalities else COMMON_FACTORS,
+        )
+        return Intervention(
+            id=f"i{number}",
+            description=re.sub(r"\{[a-z_]+\}", lambda m: _fill_generic(m.group(0), record), entry.text),
+            modality=modality,
+            category=entry.category.value,
+            frequency=entry.frequency
+            or (f"{record.session.frequency} in session" if record.session.frequency else "each session"),
+            objective_ids=[o.id for o in objectives],
+            sources=[entry.id],
+        )
+
+    def _orientation_share(self, interventions, goals, inputs: DraftInputs, used: set[str]) -> list[Intervention]:
+        """At least half the interventions in the primary orientation wherever the library has them: swap the
+        weakest others (never safety work) for the primary approach's entries serving the same goals."""
+        primary = inputs.case.primary_orientation
+        if not primary or not interventions:
+            return interventions
+        result = list(interventions)
+        goal_areas = {g.id: g.problem_area for g in goals}
+        by_goal_entry = {g.sources[0]: g for g in goals}
+        for i in range(len(result) - 1, -1, -1):
+            therapeutic = [x for x in result if x.category not in _SAFETY_WORK]
+            if not therapeutic or sum(x.modality == primary for x in therapeutic) / len(therapeutic) >= 0.5:
+                break
+            current = result[i]
+            if current.modality == primary or current.category in _SAFETY_WORK:
+                continue
+            objective_goal = next((g for g in goals if set(current.objective_ids) & {o.id for o in g.objectives}), None)
+            if objective_goal is None:
+                continue
+            area = goal_areas[objective_goal.id]
+            options = [
+                e
+                for e in (
+                    *inputs.candidates.get(area, {}).get(Kind.INTERVENTION, []),
+                    *self.library.of_kind(Kind.INTERVENTION),
                 )
-            )
+                if primary in e.modalities
+                and e.id not in used
+                and e.category not in _SAFETY_WORK
+                and (area in e.problem_areas or set(e.goals) & set(by_goal_entry))
+                and inputs.allowed(e)
+            ]
+            if options:
+                used.discard(current.sources[0])
+                replacement = self._intervention(options[0], [], inputs, used, 0)
+                result[i] = replacement.model_copy(update={"id": current.id, "objective_ids": current.objective_ids})
         return result
 
-    def _attach_client_words(self, goals: list[Goal], record: IntakeRecord) -> None:
-        """Put beside each goal the client's quote closest in meaning (quotes may serve several goals)."""
-        if not record.client_words or not goals:
-            return
+    def _risk_assessment(self, offset: int, used: set[str]) -> list[Intervention]:
+        entry = self.library.by_id["mbc-int-complete-risk-assessment"]
+        used.add(entry.id)
+        return [
+            Intervention(
+                id=f"i{offset + 1}",
+                description=entry.text,
+                modality=COMMON_FACTORS,
+                category=entry.category.value,
+                frequency=entry.frequency,
+                sources=[entry.id],
+            )
+        ]
+
+    def _attach_client_words(self, goals: list[Goal], record: IntakeRecord) -> list[str]:
+        """Put each client quote beside the one goal it is closest to in meaning (a goal takes one quote); quotes
+        that fit no goal well enough are returned, to be kept once under the client's goals."""
+        if not record.client_words:
+            return []
+        if not goals:
+            return list(record.client_words)
         quotes = self.index.embeddings.encode(record.client_words)
         texts = self.index.embeddings.encode([g.description for g in goals])
         similarity = texts @ quotes.T
-        for goal, row in zip(goals, similarity, strict=True):
-            # Only a quote that is plausibly about this goal; otherwise lint asks the clinician for one.
-            if row.max() >= CLIENT_WORDS_MIN_SIMILARITY:
-                goal.client_words = record.client_words[int(row.argmax())]
+        pairs = sorted(
+            ((float(similarity[g, q]), g, q) for g in range(len(goals)) for q in range(len(record.client_words))),
+            reverse=True,
+        )
+        taken_goals: set[int] = set()
+        taken_quotes: set[int] = set()
+        for score, g, q in pairs:
+            if score < CLIENT_WORDS_MIN_SIMILARITY:
+                break
+            if g in taken_goals or q in taken_quotes:
+                continue
+            goals[g].client_words = record.client_words[q]
+            taken_goals.add(g)
+            taken_quotes.add(q)
+        return [quote for q, quote in enumerate(record.client_words) if q not in taken_quotes]
+
+    def _recommended(self, inputs: DraftInputs) -> list[str]:
+        return [
+            f"Administer the {name} at the next session to give the {label} work a baseline."
+            for name, label in _recommendations(inputs)
+        ]
 
     @staticmethod
     def _presenting_problem(record: IntakeRecord) -> str:
@@ -237,10 +513,49 @@ class OfflineComposer:
             parts.append(f"Symptoms: {symptoms}")
         if record.measures:
             scores = ", ".join(
-                f"{m.name} {m.display_score}" + (f" ({m.severity})" if m.severity else "") for m in record.measures
+                f"{m.name} {m.display_score}"
+                + (f" ({m.severity})" if m.severity else "")
+                + (f" — {m.person}" if m.person else "")
+                for m in record.measures
             )
             parts.append(f"Measures at intake: {scores}.")
         return "\n".join(p for p in parts if p) or f"{GAP} Presenting problem was not recorded in the intake."
+
+
+#: Safety, referral and evaluation work: never swapped for the orientation's share, nor counted in it.
+_SAFETY_WORK = (Category.CRISIS_SAFETY, Category.EVALUATION)
+#: Instruments that each measure depressive symptoms: one given at intake is enough for a depression baseline.
+_DEPRESSION_MEASURES = frozenset({"PHQ-9", "PHQ-A", "BDI-II", "GDS-15", "EPDS", "K10", "CORE-10", "CORE-OM"})
+
+
+def _latest_measures(record: IntakeRecord) -> dict[str, Measure]:
+    latest: dict[str, Measure] = {}
+    for m in record.measures:
+        if m.person is None or m.name not in latest:
+            latest[m.name] = m
+    return latest
+
+
+def _recommendations(inputs: DraftInputs) -> list[tuple[str, str]]:
+    """(instrument, pathway label) for each instrument a plan pathway recommends that the intake did not give; one
+    per pathway (the first catalogued one that tracks change), skipping a sibling form already given."""
+    given = set(inputs.case.administered)
+    result: list[tuple[str, str]] = []
+    for pathway in inputs.pathways:
+        names = [n for n in pathway.instruments if instrument(n) is not None]
+        if any(n in given for n in names):
+            continue
+        if given & _DEPRESSION_MEASURES and set(names) & _DEPRESSION_MEASURES:
+            continue  # a depression measure was given, under another name
+        first = next((n for n in names if instrument(n).tracks_change), None)
+        if first and first not in {r[0] for r in result}:
+            result.append((first, pathway.label.lower()))
+    return result
+
+
+def recommended_names(inputs: DraftInputs) -> list[str]:
+    """Instruments the plan recommends administering."""
+    return [name for name, _ in _recommendations(inputs)]
 
 
 def _fill_generic(placeholder: str, record: IntakeRecord) -> str:
@@ -306,27 +621,53 @@ _GENERIC_FORMULATION = (
 
 
 def formulation(record: IntakeRecord, library: Library) -> str:
-    """A structured formulation in the first chosen orientation, using only the intake's words and marking gaps."""
-    orientation = next((o for o in record.orientation if o in _FORMULATIONS), None)
-    template = _FORMULATIONS.get(orientation, _GENERIC_FORMULATION)
-    label = library.taxonomy.modality_label(orientation) if orientation else "Integrative"
+    """A structured formulation in the primary orientation (integrative, with both templates' headings, when two
+    are chosen), filled with the intake's own words where it says something and marking the rest as gaps."""
+    chosen = [o for o in record.orientation if o in _FORMULATIONS][:2]
+    if len(chosen) == 2:
+        template = tuple(
+            dict(
+                (h, (h, sec, prompt)) for h, sec, prompt in (*_FORMULATIONS[chosen[0]], *_FORMULATIONS[chosen[1]])
+            ).values()
+        )
+        label = "Integrative (" + " and ".join(library.taxonomy.modality_label(o) for o in chosen) + ")"
+    elif chosen:
+        template, label = _FORMULATIONS[chosen[0]], library.taxonomy.modality_label(chosen[0])
+    else:
+        primary = record.orientation[0] if record.orientation else None
+        template = _GENERIC_FORMULATION
+        label = f"Integrative ({library.taxonomy.modality_label(primary)})" if primary else "Integrative"
     lines = [f"{label} formulation (from the intake; clinician to review and complete)"]
     for heading, section, prompt in template:
         text = record.sections.get(section.value, "").strip() if section else ""
+        if not text and heading == "Precipitants":
+            text = _precipitants(record)
         lines.append(f"{heading}: {text}" if text else f"{heading}: {GAP} {prompt}.")
     return "\n".join(lines)
 
 
+def _precipitants(record: IntakeRecord) -> str:
+    """The presenting problem's sentences that say what began or worsened it, and when (verbatim)."""
+    text = record.sections.get(SectionId.PRESENTING_PROBLEM.value, "")
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return " ".join(s for s in sentences if _PRECIPITANT.search(s))[:600]
+
+
 def safety_plan(record: IntakeRecord) -> SafetyPlan:
-    """Stanley–Brown steps filled only from the intake, with a prompt wherever the intake is silent."""
+    """Stanley–Brown steps filled only from the intake, with a prompt wherever the intake is silent. Only living
+    people are offered as contacts; means counselling asks about means only where the intake has not ruled them out."""
     risk = record.risk
-    people = [p for p in risk.protective_factors if _RELATIONS.search(p)]
-    other_protective = [p for p in risk.protective_factors if p not in people]
+    people = [p for p in risk.protective_factors if _RELATIONS.search(p) and not _DEAD.search(p)]
+    other_protective = [p for p in risk.protective_factors if p not in people and not _RELATIONS.search(p)]
     means = []
     if risk.means:
         access = {True: "access reported", False: "no access reported", None: "access not assessed"}[risk.means_access]
         means.append(
             f"Means mentioned at intake: {', '.join(risk.means)} ({access}). Agree on removal or locked storage."
+        )
+    elif risk.means_access is False:
+        means.append(
+            "The intake records no access to lethal means; confirm at each review and if circumstances change."
         )
     return SafetyPlan(
         warning_signs=[f"{GAP} Thoughts, moods or situations that signal a crisis is developing (ask the client)."],
@@ -336,12 +677,90 @@ def safety_plan(record: IntakeRecord) -> SafetyPlan:
         people_to_ask_for_help=[f"Named at intake: {p}" for p in people]
         or [f"{GAP} People the client can ask for help, with phone numbers."],
         professionals_and_agencies=[
-            "988 Suicide & Crisis Lifeline (US): call or text 988.",
-            "Emergency services: 911, or the nearest emergency department.",
+            "988 Suicide & Crisis Lifeline (US): call or text 988. UK and Ireland: Samaritans 116 123.",
+            "Emergency services: 911 / 999 / 112, or the nearest emergency department.",
             f"{GAP} Treating clinician and after-hours contact.",
         ],
         means_safety=means or [f"{GAP} Ask about firearms, stockpiled medication and other means; plan safe storage."],
     )
+
+
+def safety_elements(inputs: DraftInputs) -> list[SafetyElement]:
+    """The safety element of each kind the plan's pathways or the intake's reported risk call for (other than the
+    Stanley–Brown plan), from the pathway templates: standing items, what the intake says, prompts for the rest."""
+    pathways: Pathways | None = inputs.library_pathways
+    if pathways is None:
+        return []
+    record, case = inputs.record, inputs.case
+    kinds = [k for p in inputs.pathways for k in p.safety if k != "suicide"]
+    kinds += [k.value for k in record.risk.reported_kinds if k.value in {t.kind for t in pathways.safety_plans}]
+    elements = []
+    for kind in dict.fromkeys(kinds):
+        template = pathways.safety_template(kind)
+        if template is None:
+            continue
+        finding = record.risk.finding(RiskKind(kind))
+        steps = []
+        for step in template.steps:
+            items = list(step.items)
+            if step.key == "children" and not (case.holds("children") or record.risk.safeguarding):
+                continue
+            if step.key == "safe-contact":
+                items += [
+                    f"Stated at intake: {c.quote}"
+                    for c in case.constraints
+                    if c.kind in ("no-messages", "in-person-only")
+                ]
+            if step.key == "findings":
+                items += [f"{f[0].upper()}{f[1:]}." for f in finding.features]
+                items += [f"Intake: “{e}”" for e in finding.evidence[:3]]
+            if step.key == "review" and "Danger Assessment" in case.administered:
+                items.append(f"Danger Assessment at intake: {case.administered['Danger Assessment']:g}.")
+            if step.prompt and not (step.key == "safe-contact" and len(items) > len(step.items)):
+                items.append(f"{GAP} {step.prompt}")
+            if items:
+                steps.append(SafetyStep(heading=step.heading, items=items))
+        elements.append(SafetyElement(kind=kind, title=template.title, steps=steps, source=template.source))
+    return elements
+
+
+def referrals(inputs: DraftInputs) -> list[Referral]:
+    """The pathways' referrals whose condition holds, those the intake itself names, and the service for anything
+    outside the plan's scope — one per service, the most urgent reason kept."""
+    pathways = inputs.library_pathways
+    if pathways is None:
+        return []
+    case = inputs.case
+    found: dict[str, Referral] = {}
+    order = {"emergency": 0, "urgent": 1, "routine": 2}
+
+    def add(service: str, reason: str, urgency: str, source: str) -> None:
+        label = pathways.service_label(service)
+        current = found.get(service)
+        if current is None:
+            found[service] = Referral(service=label, reason=reason, urgency=urgency, sources=[source])
+        else:
+            if order[urgency] < order[current.urgency]:
+                current.urgency, current.reason = urgency, reason
+            if source not in current.sources:
+                current.sources.append(source)
+
+    for pathway in inputs.pathways:
+        for spec in pathway.referrals:
+            if spec.when is None or case.holds(spec.when):
+                add(spec.service, spec.reason, spec.urgency, f"pathway:{pathway.id}")
+    for named in case.named_referrals:
+        add(named.service, f"Named at intake: “{named.quote}”", "routine", "intake")
+    for item in case.out_of_scope:
+        add(item.service, item.note, "urgent", f"out-of-scope:{item.id}")
+    return sorted(found.values(), key=lambda r: order[r.urgency])
+
+
+def scope_notes(inputs: DraftInputs) -> list[str]:
+    """What the plan does not cover and who does: each pathway's scope note and each out-of-scope presentation."""
+    notes = [p.scope for p in inputs.pathways if p.scope]
+    notes += [f"{item.label}: {item.note} (intake: “{item.quote}”)" for item in inputs.case.out_of_scope]
+    return list(dict.fromkeys(notes))
 
 
 def discharge_criteria(goals: list[Goal], record: IntakeRecord) -> list[str]:
@@ -349,8 +768,12 @@ def discharge_criteria(goals: list[Goal], record: IntakeRecord) -> list[str]:
     criteria = []
     for goal in goals:
         for objective in goal.objectives:
-            if objective.measure and objective.target:
-                criteria.append(f"{objective.measure} at or below {objective.target} at two consecutive reviews.")
+            catalogued = instrument(objective.measure) if objective.measure else None
+            if objective.measure and objective.target and objective.baseline and objective.baseline != objective.target:
+                if catalogued is not None and catalogued.objective_target(float(objective.baseline))[1] == "maintain":
+                    continue  # already outside the clinical range at intake: not a criterion for ending
+                side = "at or above" if catalogued is not None and catalogued.higher_is_better else "at or below"
+                criteria.append(f"{objective.measure} {side} {objective.target} at two consecutive reviews.")
     criteria = list(dict.fromkeys(criteria))
     criteria.append("Objectives met or revised by agreement, with the client reporting progress on their own goals.")
     if RiskKind.SUICIDE in record.risk.reported_kinds:

@@ -53,6 +53,9 @@ class Instrument:
     #: Scores are conventionally written with decimals (an EDE-Q global of 2.35, a CORE-OM clinical score of 14.7,
     #: an ORS of 23.4) rather than as whole-number sums.
     decimals: bool = False
+    #: Whether treatment objectives track change on it. Screens of history, of another person's dangerousness or of
+    #: cognition (ACE, Danger Assessment, MoCA, MMSE, MDQ, C-SSRS screen) are repeated or acted on, not targets.
+    tracks_change: bool = True
     #: Where the range, bands and cut-offs come from.
     source: str = ""
 
@@ -79,6 +82,30 @@ class Instrument:
             return min(self.high, max(goal, baseline))
         goal = self.target if self.target is not None else round(baseline * 0.8, digits)
         return min(goal, baseline)
+
+    def objective_target(self, baseline: float) -> tuple[float, str]:
+        """(target, "improve" | "maintain") for an objective starting at `baseline`.
+
+        In the clinical range: the top of the non-clinical band, and at least one reliable change from the baseline
+        where that value is published — both parts of clinically significant change (Jacobson & Truax, J Consult
+        Clin Psychol 1991;59:12-19). Already outside it: keep the score on the healthy side of the cut-off. Without
+        a catalogue target: a quarter of the way from the baseline to the best score (at least one point). Never
+        at or past the baseline in the wrong direction."""
+        digits = 1 if self.decimals else None
+        sign = 1 if self.higher_is_better else -1
+        cut = self.target
+        if cut is not None and (baseline >= cut if self.higher_is_better else baseline <= cut):
+            return cut, "maintain"
+        best = self.high if self.higher_is_better else self.low
+        step = max(abs(best - baseline) * 0.25, 0.3 if self.decimals else 1)
+        if self.reliable_change is not None:
+            step = max(step, self.reliable_change)
+        moved = baseline + sign * step
+        goal = moved if cut is None else (max(cut, moved) if self.higher_is_better else min(cut, moved))
+        goal = min(self.high, max(self.low, round(goal, digits) if digits else round(goal)))
+        if goal == baseline:  # a baseline at the end of the range: nothing better to aim for
+            return baseline, "maintain"
+        return goal, "improve"
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
@@ -306,11 +333,14 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         caseness=36,
         higher_is_better=True,
         decimals=True,
+        tracks_change=False,
         source="Duncan et al., J Brief Ther 2003;3:3-12 (Session Rating Scale, four 10 cm lines, 0-40; a total "
         "below 36 flags a possible alliance problem to discuss)",
     ),
     Instrument("WSAS", r"WSAS", 0, 40, target=9, source="Mundt et al., Br J Psychiatry 2002;180:461-4"),
-    Instrument("ACE", r"ACEs?(?:[\s-]?(?:score|questionnaire))?", 0, 10, source="Felitti et al., 1998"),
+    Instrument(
+        "ACE", r"ACEs?(?:[\s-]?(?:score|questionnaire))?", 0, 10, tracks_change=False, source="Felitti et al., 1998"
+    ),
     Instrument(
         "EDE-Q",
         r"EDE[\s-]?Q(?:[\s-]?6\.0|6)?+(?:\s+global)?",
@@ -328,6 +358,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         r"C[\s-]?SSR[\s-]?S(?:[\s-]+[Ss]creen(?:er)?)?",
         0,
         6,
+        tracks_change=False,
         source="Posner et al., Am J Psychiatry 2011;168:1266-77; C-SSRS Screener (Columbia Lighthouse Project). "
         "The screener has no validated total: the score recorded here is the count of yes answers to its six "
         "questions (0-6), and risk is triaged by which items are endorsed (recent intent, plan or behaviour means "
@@ -362,6 +393,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         caseness=26,
         loinc="72172-0",
         higher_is_better=True,
+        tracks_change=False,
         source="Nasreddine et al., J Am Geriatr Soc 2005;53:695-9 (0-30; 26 or more is normal; one point added "
         "for 12 years of education or fewer)",
     ),
@@ -375,6 +407,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         caseness=24,
         loinc="72106-8",
         higher_is_better=True,
+        tracks_change=False,
         source="Folstein, Folstein & McHugh, J Psychiatr Res 1975;12:189-98 (0-30; below 24 suggests cognitive "
         "impairment); bands 24-30 / 18-23 / 0-17: Tombaugh & McIntyre, J Am Geriatr Soc 1992;40:922-35",
     ),
@@ -408,6 +441,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         0,
         38,
         ((7, "variable danger"), (13, "increased danger"), (17, "severe danger"), (38, "extreme danger")),
+        tracks_change=False,
         source="Campbell, Webster & Glass, J Interpers Violence 2009;24:653-74 (20 items, weighted scoring; levels: "
         "variable danger below 8, increased 8-13, severe 14-17, extreme 18 or more). The maximum weighted score "
         "(38) has not been checked against the DA scoring sheet. A risk assessment, so no treatment target",
@@ -464,6 +498,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         0,
         13,
         ((6, "below the symptom threshold"), (13, "symptom threshold met")),
+        tracks_change=False,
         source="Hirschfeld et al., Am J Psychiatry 2000;157:1873-5 (count of 13 yes/no symptom items). A positive "
         "screen needs 7 or more AND co-occurrence AND moderate or serious problems, so the count alone is not a "
         "caseness cut-off",

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from clinical.case import CasePicture
 from clinical.documents import SCHEMA_VERSION_DESCRIPTION, StoredDocument
 from clinical.record import ClientInfo, scrub
 from clinical.vocabulary import PLANNED_SESSIONS, REVIEW_DAYS, SESSION_MINUTES, ObjectiveStatus
@@ -125,10 +126,38 @@ class SafetyPlan(BaseModel):
     means_safety: list[str] = Field(default_factory=list)
 
 
+class Referral(BaseModel):
+    """A referral or the coordination of care with another service."""
+
+    service: str = Field(description="The service, in words.")
+    reason: str = Field(description="Why, in a sentence (the pathway's reason, or the intake's own words).")
+    urgency: Literal["emergency", "urgent", "routine"] = "routine"
+    sources: list[str] = Field(default_factory=list, description='Where it came from: "pathway:<id>" or "intake".')
+
+
+class SafetyStep(BaseModel):
+    """One step of a safety element: what is agreed, and prompts for what only the client can say."""
+
+    heading: str
+    items: list[str] = Field(default_factory=list)
+
+
+class SafetyElement(BaseModel):
+    """A safety element other than the Stanley–Brown plan: for violence from others, psychosis or medical risk."""
+
+    kind: str = Field(description="The risk kind it answers (`clinical.risk.RiskKind` value).")
+    title: str
+    steps: list[SafetyStep] = Field(default_factory=list)
+    source: str = Field(default="", description="The guidance it follows.")
+
+
 class ProgressMonitoring(BaseModel):
     """How and when progress is reviewed."""
 
     measures: list[str] = Field(default_factory=list, description="Instruments readministered at reviews.")
+    recommended: list[str] = Field(
+        default_factory=list, description="Instruments not given at intake that the pathway recommends, as sentences."
+    )
     review_interval_days: int | None = Field(
         default=None, ge=REVIEW_DAYS[0], le=REVIEW_DAYS[1], description="Days between reviews."
     )
@@ -181,6 +210,23 @@ class TreatmentPlan(StoredDocument):
         default="", description="Why risk was not assessed, in the clinician's words (needed to sign without it)."
     )
     safety_plan: SafetyPlan | None = None
+    safety_elements: list[SafetyElement] = Field(
+        default_factory=list, description="Safety elements for violence from others, psychosis or medical risk."
+    )
+    referrals: list[Referral] = Field(default_factory=list, description="Referrals and coordination of care.")
+    scope_notes: list[str] = Field(
+        default_factory=list, description="What this plan does not cover and who does (shown at the top)."
+    )
+    pathways: list[str] = Field(default_factory=list, description="The clinical pathways the draft followed (labels).")
+    client_goals: list[str] = Field(
+        default_factory=list, description="The client's own words that fit no single goal, kept once, verbatim."
+    )
+    constraints: list[str] = Field(
+        default_factory=list, description="Sequencing and format constraints stated at intake, verbatim."
+    )
+    case: CasePicture | None = Field(
+        default=None, description="The case picture the draft was made from (what the clinical-fit check reads)."
+    )
     progress_monitoring: ProgressMonitoring = Field(default_factory=ProgressMonitoring)
     discharge_criteria: list[str] = Field(default_factory=list)
     flags: list[Flag] = Field(default_factory=list)

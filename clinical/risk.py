@@ -134,6 +134,11 @@ DANGER_FEATURES = (
     "fear for safety",
     "danger assessment score",
 )
+#: Danger features that describe violence or control by someone close to the client (not only the abuse of a child or
+#: an elder, which is a safeguarding matter).
+VIOLENCE_FEATURES = tuple(
+    f for f in DANGER_FEATURES if f not in ("children exposed", "abuse of a child", "abuse of a vulnerable adult")
+)
 PSYCHOSIS_FEATURES = (
     "hallucinations",
     "command hallucinations",

@@ -85,6 +85,8 @@ def _entries_from_file(path: Path, taxonomy: Taxonomy) -> list[Entry]:
         raise LibraryError(f"{path.name}: 'problem_areas' must be a list of problem-area ids")
     areas = {t.id for t in taxonomy.problem_areas}
     modalities = {t.id for t in taxonomy.modalities}
+    populations = {t.id for t in taxonomy.populations}
+    conditions = {t.id for t in taxonomy.conditions}
     for area in default_areas:
         if area not in areas:
             raise LibraryError(f"{path.name}: field 'problem_areas': unknown problem area '{area}'")
@@ -106,6 +108,10 @@ def _entries_from_file(path: Path, taxonomy: Taxonomy) -> list[Entry]:
         for modality in entry.modalities:
             if modality not in modalities:
                 raise LibraryError(f"{label}: field 'modalities': unknown modality '{modality}'")
+        for field, known in (("populations", populations), ("contraindications", conditions), ("presumes", conditions)):
+            for value in getattr(entry, field):
+                if value not in known:
+                    raise LibraryError(f"{label}: field '{field}': unknown id '{value}' (see taxonomy.yaml)")
         if entry.kind == Kind.INTERVENTION and entry.category is None:
             raise LibraryError(f"{label}: field 'category': required for interventions")
         if entry.kind != Kind.INTERVENTION and entry.category is not None:

@@ -68,6 +68,10 @@ class Taxonomy(BaseModel):
     problem_areas: tuple[Term, ...]
     modalities: tuple[Term, ...]
     categories: tuple[Term, ...]
+    populations: tuple[Term, ...] = ()
+    conditions: tuple[Term, ...] = Field(
+        default=(), description="Facts about a case an entry can be contraindicated by or presume."
+    )
 
     def area_label(self, area_id: str) -> str:
         """The clinician-facing name of a problem area (the id when unknown)."""
@@ -76,6 +80,14 @@ class Taxonomy(BaseModel):
     def modality_label(self, modality_id: str) -> str:
         """The clinician-facing name of a modality (the id when unknown)."""
         return next((t.label for t in self.modalities if t.id == modality_id), modality_id)
+
+    def population_label(self, population_id: str) -> str:
+        """The clinician-facing name of a population (the id when unknown)."""
+        return next((t.label for t in self.populations if t.id == population_id), population_id)
+
+    def condition_label(self, condition_id: str) -> str:
+        """The clinician-facing wording of a case condition (the id when unknown)."""
+        return next((t.label for t in self.conditions if t.id == condition_id), condition_id)
 
     def category_label(self, category_id: str) -> str:
         """The clinician-facing name of an intervention category (the id when unknown)."""
@@ -101,6 +113,16 @@ class Entry(BaseModel):
     measure: str | None = Field(default=None, description="Instrument an objective is measured with, e.g. PHQ-9.")
     frequency: str | None = Field(default=None, description="Suggested frequency for an intervention.")
     tags: tuple[str, ...] = Field(default=(), description="Extra search words (synonyms, named techniques).")
+    populations: tuple[str, ...] = Field(
+        default=(), description="Population ids it is written for (adult, couple, perinatal…); empty means any."
+    )
+    contraindications: tuple[str, ...] = Field(
+        default=(), description="Condition ids under which it must not be drafted (e.g. ipv-present for couple work)."
+    )
+    presumes: tuple[str, ...] = Field(
+        default=(),
+        description="Condition ids it takes for granted (e.g. prior-attempt); drafted only when established.",
+    )
     source: str = Field(default="", description="Where the entry came from.")
 
     @field_validator("text")

@@ -13,9 +13,10 @@ from clinical.replay import replay_intake
 def test_both_halves_pair_every_intake_with_its_expected_facts():
     """Each half holds at least 20 intakes, each beside its expected facts (the held-out half is only counted)."""
     for half in HALVES:
-        intakes = [p for p in (CORPUS / half).glob("*.json") if not p.name.endswith(".expected.json")]
+        intakes = [p for p in (CORPUS / half).glob("*.json") if p.name.count(".") == 1]
         assert len(intakes) >= 20, half
         assert all(p.with_name(p.stem + ".expected.json").exists() for p in intakes), half
+        assert all(p.with_name(p.stem + ".clinical.json").exists() for p in intakes), half
 
 
 def test_tuning_facts_use_the_catalogue_and_the_statuses():

@@ -13,7 +13,7 @@ from chains.query import clinical_query, search_library
         ("some nights she wishes she would not wake up in the morning", "suicidality"),
         ("says his family would be better off without him", "suicidality"),
         ("tired of living, no point going on like this", "suicidality"),
-        ("partner strangled her last month and keeps a gun", "relationship-conflict"),
+        ("partner strangled her last month and keeps a gun", "ipv"),
     ],
 )
 def test_indirect_risk_finds_its_entries(library_index, query, area):
