@@ -21,7 +21,6 @@ from chains.offline_composer import (
     DEFAULT_REVIEW_DAYS,
     discharge_criteria,
     measure_target,
-    safety_plan,
 )
 from chains.prompts import DRAFT_PROMPT
 from chains.providers import structured
@@ -148,13 +147,28 @@ def failure_reason(error: BaseException, settings: Settings) -> str:
 
 
 def prompt_entries(inputs: DraftInputs) -> list[Entry]:
-    """The retrieved entries the model is shown (its only citable sources), best first per area, once each."""
-    shown: dict[str, Entry] = {}
+    """The entries the model is shown (its only citable sources): what the pathways require, then the retrieved
+    entries, best first per area, once each."""
+    shown: dict[str, Entry] = {entry.id: entry for entry in required_entries(inputs)}
     for area in inputs.areas:
         for kind, limit in ENTRIES_PER_AREA.items():
             for entry in inputs.candidates.get(area, {}).get(kind, [])[:limit]:
                 shown.setdefault(entry.id, entry)
     return list(shown.values())
+
+
+def required_entries(inputs: DraftInputs) -> list[Entry]:
+    """The goals and interventions the plan's pathways require that the case allows, in pathway order."""
+    catalogue = inputs.library_pathways
+    if catalogue is None:
+        return []
+    entries = []
+    for pathway in inputs.pathways:
+        for entry_id in [*catalogue.required_goals(pathway, inputs.case.holds), *pathway.interventions]:
+            entry = inputs.library.by_id.get(entry_id) if inputs.library is not None else None
+            if entry is not None and inputs.allowed(entry) and entry not in entries:
+                entries.append(entry)
+    return entries
 
 
 def entry_line(entry: Entry, shown: set[str]) -> str:
@@ -225,6 +239,7 @@ def prompt_values(inputs: DraftInputs, entries: list[Entry], redacting: bool) ->
         "client_words": private("; ".join(f'"{w}"' for w in record.client_words)) or "none quoted",
         "notes": private(notes_text(record)),
         "entries": "\n".join(entry_line(e, shown) for e in entries),
+        "required": ", ".join(e.id for e in required_entries(inputs)) or "none",
     }
 
 
@@ -502,7 +517,7 @@ class DraftCheck:
                 text = draft.formulation.replace("[CLIENT]", self.record.client.alias).strip()
                 formulation = self.fill(text, self.generic_values())
 
-        risk = self.record.risk.calls_for_safety_plan
+        risk = self.offline.safety_plan is not None
         # Built field by field so that nothing outside goals, interventions and formulation comes from the model.
         plan = TreatmentPlan(
             client=self.record.client,
@@ -515,7 +530,15 @@ class DraftCheck:
             risk_kinds=self.offline.risk_kinds,
             risk_assessed=self.offline.risk_assessed,
             risk_not_assessed_reason=self.offline.risk_not_assessed_reason,
-            safety_plan=safety_plan(self.record) if risk else None,
+            safety_plan=self.offline.safety_plan if risk else None,
+            # What the case requires besides goals and interventions comes from the case picture, never the model.
+            safety_elements=self.offline.safety_elements,
+            referrals=self.offline.referrals,
+            scope_notes=self.offline.scope_notes,
+            pathways=self.offline.pathways,
+            constraints=self.offline.constraints,
+            client_goals=[q for q in self.record.client_words if q not in {g.client_words for g in goals}],
+            case=self.offline.case,
             progress_monitoring=self.offline.progress_monitoring,
             discharge_criteria=discharge_criteria(goals, self.record),
             composer=composer,

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from chains.retrieval import DraftInputs
 from clinical.case import CasePicture
-from clinical.instruments import instrument
+from clinical.fit_check import INTAKE_QUOTE, minimum_days
+from clinical.instruments import MEASURED_AREAS, instrument
 from clinical.plan import (
     GAP,
     Goal,
@@ -42,28 +43,49 @@ DEFAULT_REVIEW_DAYS = 90
 CLIENT_WORDS_MIN_SIMILARITY = 0.3
 #: Goals in a first plan, at most.
 MAX_GOALS = 5
+#: Lethal-means counselling (the library's entry), drafted whenever the client holds means.
+MEANS_SAFETY = "cross-cutting-int-means-safety"
 #: The modality an intervention written for any approach is shown with.
 COMMON_FACTORS = "common-factors"
 MEASURE_ENTRIES = {"improve": ("mbc-obj-reduce-score", "mbc-obj-increase-score"), "maintain": "mbc-obj-maintain-score"}
 _RELATIONS = re.compile(
     r"\b(?:sister|brother|mother|mom|mum|father|dad|parent|partner|wife|husband|spouse|friend|kids|children|son|"
-    r"daughter|aunt|uncle|grand\w*|cousin|roommate|flatmate|pastor|priest|imam|rabbi|sponsor|neighbou?r|coach|teacher)s?\b",
+    r"daughter|aunt|uncle|grand\w*|cousin|roommate|flatmate|pastor|priest|imam|rabbi|sponsor|neighbou?r|coach|"
+    r"teacher)s?\b",
     re.I,
 )
 _DEAD = re.compile(r"\b(?:late|died|deceased|passed away|passed|death|dead|memory of|lost)\b", re.I)
-_DURATION = re.compile(
-    r"\b(?:for|over|across)\s+(?:at least\s+)?(?P<n>\d+|two|three|four|five|six|seven|eight|ten|twelve)\s+"
-    r"(?:consecutive\s+|successive\s+|straight\s+)?(?P<unit>weeks?|months?|days?)\b"
-    r"|\b(?P<n2>\d+|two|three|four|five|six|seven|eight|ten|twelve)\s+(?P<unit2>weeks?|months?)\s+in a row\b",
-    re.I,
-)
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12}
 _PRECIPITANT = re.compile(
     r"\b(?:since|after|following|began|started|triggered|precipitated|onset|worse(?:ned)? (?:after|since)|"
     r"ago|last (?:year|month|week|spring|summer|autumn|fall|winter)|in (?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december))\b",
     re.I,
 )
+
+
+_HOW_MEASURED: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b0\s*[–-]\s*10{1,2}\b|\brat(?:e|es|ed|ing|ings)\b", re.I), "client's rating, recorded each session"),
+    (
+        re.compile(
+            r"\b(?:per|a|each|every) (?:week|day|night|fortnight|month)\b|\b(?:weekly|daily|nightly)\b|\b\d+ (?:of|"
+            r"out of)\b|"
+            r"\b(?:times|episodes|occasions|days|nights|sessions|meals)\b",
+            re.I,
+        ),
+        "count from the client's log or diary, reviewed each session",
+    ),
+    (
+        re.compile(r"\b(?:write|written|list|complete|completed|draw up|map)\b", re.I),
+        "written record, completed (yes/no)",
+    ),
+    (re.compile(r"\battend\w*\b", re.I), "attendance record"),
+)
+
+
+def how_measured(text: str) -> str | None:
+    """How an objective without an instrument is measured, read from its own wording (a rating, a count from a
+    log, a written record, attendance); None when it names no such criterion."""
+    return next((label for pattern, label in _HOW_MEASURED if pattern.search(text)), None)
 
 
 def measure_target(measure: Measure) -> int | float:
@@ -74,17 +96,6 @@ def measure_target(measure: Measure) -> int | float:
         return round(measure.score * 0.8)
     target, _ = catalogued.objective_target(measure.score)
     return int(target) if float(target).is_integer() else target
-
-
-def minimum_days(text: str) -> int:
-    """The fewest days an objective's own wording needs ("for six consecutive weeks" → 42): 0 when it names none."""
-    longest = 0
-    for m in _DURATION.finditer(text):
-        raw = (m.group("n") or m.group("n2")).lower()
-        n = _NUMBERS.get(raw) or int(raw)
-        unit = (m.group("unit") or m.group("unit2")).lower()
-        longest = max(longest, n * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1))
-    return longest
 
 
 def feasible_date(start: date, text: str, cycles: int, interval: int) -> date:
@@ -173,12 +184,14 @@ class OfflineComposer:
                 if objective.measure:
                     tracked.add(objective.measure)
             for name in self._instruments_for(pathway, area, inputs, tracked):
-                if len(objectives) >= 3:
-                    dropped = objectives.pop()  # the measured objective replaces the last of three
+                if len(objectives) >= 4:
+                    dropped = objectives.pop()  # a measured objective replaces the last of four
                     tracked.discard(dropped.measure or "")
                 n = len(objectives) + 1
                 objectives.append(self._measure_objective(f"{goal_id}-o{n}", name, measures[name], start, interval))
                 tracked.add(name)
+            if not objectives:
+                continue  # nothing measurable the case allows under this goal: leave it out rather than hollow
             goals.append(
                 Goal(
                     id=goal_id,
@@ -197,9 +210,32 @@ class OfflineComposer:
             interventions += self._interventions(
                 goal_entry, area, objectives, inputs, used, len(interventions), crisis_room=2 - len(required)
             )
+        for pathway in inputs.pathways:  # pathways with no goal of their own: their work serves the whole plan
+            if pathway.id not in placed:
+                for entry in self._required_interventions(pathway, inputs, used):
+                    interventions.append(self._intervention(entry, [], inputs, used, len(interventions) + 1))
+        for name in self._left_over(inputs, tracked):  # general measures go under the first goal not about safety
+            goal = next((g for g in goals if g.problem_area not in _SAFETY_AREAS), goals[0] if goals else None)
+            if goal is not None and len(goal.objectives) < 4:
+                n = len(goal.objectives) + 1
+                goal.objectives.append(
+                    self._measure_objective(f"{goal.id}-o{n}", name, measures[name], start, interval)
+                )
+                tracked.add(name)
         interventions = self._orientation_share(interventions, goals, inputs, used)
         if not record.risk.assessed:
             interventions += self._risk_assessment(len(interventions), used)
+        safety_needed = record.risk.calls_for_safety_plan or (
+            any("suicide" in p.safety for p in inputs.pathways)
+            and (record.risk.status(RiskKind.SUICIDE) is RiskStatus.REPORTED or bool(record.risk.self_harm))
+        )
+        if case.client_means and not safety_needed and MEANS_SAFETY not in used:
+            # Means the client holds are counselled on even without reported suicidal thoughts (cognitive change,
+            # alcohol, a family history): the intake's own words about them go with it.
+            entry = self.library.by_id[MEANS_SAFETY]
+            agreed = " ".join(f"Intake: “{s}”" for s in means_sentences(record))
+            item = self._intervention(entry, [], inputs, used, len(interventions) + 1)
+            interventions.append(item.model_copy(update={"description": f"{item.description} {agreed}".strip()}))
 
         client_goals = self._attach_client_words(goals, record)
         safety_needed = record.risk.calls_for_safety_plan or (
@@ -252,7 +288,10 @@ class OfflineComposer:
             if not pathway.areas:
                 continue
             picked = 0
-            for goal_id in pathway.goals:
+            required = (
+                inputs.library_pathways.required_goals(pathway, inputs.case.holds) if inputs.library_pathways else []
+            )
+            for goal_id in required:
                 entry = by_id[goal_id]
                 if entry.id not in used and inputs.allowed(entry) and len(plan) < MAX_GOALS:
                     used.add(entry.id)
@@ -266,7 +305,7 @@ class OfflineComposer:
                         break
             covered.update(pathway.areas)
         for area in inputs.areas:
-            if len(plan) >= max(3, len(inputs.pathways)) or area in covered:
+            if len(plan) >= max(4, len(inputs.pathways)) or area in covered:
                 continue
             if (entry := self._best_goal(area, inputs, used)) is not None:
                 used.add(entry.id)
@@ -282,7 +321,11 @@ class OfflineComposer:
         ]
         if not pool:
             return None
-        return max(pool, key=lambda e: (self._fit(e, inputs.case), -pool.index(e)))
+        # The area's own goals before the general ones every area shares (engagement, maintaining gains).
+        return max(
+            pool,
+            key=lambda e: (self._fit(e, inputs.case) + (0.75 if e.problem_areas[0] == area else 0), -pool.index(e)),
+        )
 
     def _objectives(
         self, goal: Entry, area: str, pathway: Pathway | None, inputs: DraftInputs, used, tracked
@@ -304,18 +347,32 @@ class OfflineComposer:
             chosen.append(entry)
         return chosen
 
-    def _instruments_for(self, pathway: Pathway | None, area: str, inputs: DraftInputs, tracked: set[str]) -> list[str]:
-        """Administered instruments this goal's pathway names that no objective tracks yet (one per goal)."""
-        names = list(pathway.instruments) if pathway else []
-        for name in names:
+    @staticmethod
+    def _instruments_for(pathway: Pathway | None, area: str, inputs: DraftInputs, tracked: set[str]) -> list[str]:
+        """Administered instruments that fit this goal (its pathway names them, or they measure its area) and that
+        no objective tracks yet; at most two."""
+        names = [*(pathway.instruments if pathway else ()), *(n for n, a in MEASURED_AREAS.items() if area in a)]
+        fitting = []
+        for name in dict.fromkeys(names):
             catalogued = instrument(name)
             if (
                 name in inputs.case.administered
                 and name not in tracked
                 and (catalogued is None or catalogued.tracks_change)
             ):
-                return [name]
-        return []
+                fitting.append(name)
+        return fitting[:2]
+
+    @staticmethod
+    def _left_over(inputs: DraftInputs, tracked: set[str]) -> list[str]:
+        """Administered instruments of general distress or functioning that no objective tracks yet."""
+        return [
+            name
+            for name in inputs.case.administered
+            if name not in tracked
+            and "*" in MEASURED_AREAS.get(name, ())
+            and (instrument(name) is None or instrument(name).tracks_change)
+        ]
 
     def _objective(self, objective_id, entry, start, position, interval, measures, frequency) -> Objective:
         # Only an objective written around a score tracks the instrument; "complete the questionnaires" does not.
@@ -334,7 +391,7 @@ class OfflineComposer:
         return Objective(
             id=objective_id,
             description=text,
-            measure=entry.measure if measure else None,
+            measure=entry.measure if measure else how_measured(text),
             baseline=measure.display_score if measure else None,
             target=f"{target:g}" if target is not None else None,
             target_date=target_date,
@@ -399,17 +456,21 @@ class OfflineComposer:
         return [self._intervention(entry, objectives, inputs, used, offset + n) for n, entry in enumerate(chosen, 1)]
 
     def _required_interventions(self, pathway: Pathway, inputs: DraftInputs, used: set[str]) -> list[Entry]:
-        """The interventions a pathway requires (those the case allows)."""
+        """The interventions a pathway requires that the case allows — one belonging to an approach only when that
+        approach was chosen (or none was)."""
+        chosen = set(inputs.case.orientation)
         entries = [self.library.by_id[i] for i in pathway.interventions]
-        return [e for e in entries if e.id not in used and inputs.allowed(e)]
+        return [
+            e
+            for e in entries
+            if e.id not in used and inputs.allowed(e) and (not e.modalities or not chosen or set(e.modalities) & chosen)
+        ]
 
     def _intervention(self, entry: Entry, objectives, inputs: DraftInputs, used: set[str], number: int) -> Intervention:
         used.add(entry.id)
         record, case = inputs.record, inputs.case
-        modality = next(
-            (m for m in case.orientation if m in entry.modalities),
-            entry.modalities[0] if entry.modalities else COMMON_FACTORS,
-        )
+        offered = [m for m in entry.modalities if m not in case.deferred]
+        modality = next((m for m in case.orientation if m in offered), offered[0] if offered else COMMON_FACTORS)
         return Intervention(
             id=f"i{number}",
             description=re.sub(r"\{[a-z_]+\}", lambda m: _fill_generic(m.group(0), record), entry.text),
@@ -522,6 +583,8 @@ class OfflineComposer:
         return "\n".join(p for p in parts if p) or f"{GAP} Presenting problem was not recorded in the intake."
 
 
+#: Problem areas whose goals are about safety: general measures go under another goal.
+_SAFETY_AREAS = frozenset({"suicidality", "self-harm", "ipv"})
 #: Safety, referral and evaluation work: never swapped for the orientation's share, nor counted in it.
 _SAFETY_WORK = (Category.CRISIS_SAFETY, Category.EVALUATION)
 #: Instruments that each measure depressive symptoms: one given at intake is enough for a depression baseline.
@@ -665,6 +728,7 @@ def safety_plan(record: IntakeRecord) -> SafetyPlan:
         means.append(
             f"Means mentioned at intake: {', '.join(risk.means)} ({access}). Agree on removal or locked storage."
         )
+        means += [f"{INTAKE_QUOTE} “{s}”" for s in means_sentences(record)]
     elif risk.means_access is False:
         means.append(
             "The intake records no access to lethal means; confirm at each review and if circumstances change."
@@ -683,6 +747,20 @@ def safety_plan(record: IntakeRecord) -> SafetyPlan:
         ],
         means_safety=means or [f"{GAP} Ask about firearms, stockpiled medication and other means; plan safe storage."],
     )
+
+
+_MEANS_WORDS = re.compile(
+    r"\b(?:firearms?|guns?|handguns?|rifles?|shotguns?|pistols?|revolver|ammunition|ammo|gun safe|stockpil\w*|"
+    r"sav(?:ed|ing) (?:up )?(?:pills|tablets)|means safety|lethal means|safe storage)\b",
+    re.I,
+)
+
+
+def means_sentences(record: IntakeRecord) -> list[str]:
+    """The risk section's sentences about the client's lethal means and what was agreed about them (verbatim)."""
+    text = record.sections.get(SectionId.RISK.value, "")
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    return [s[:300] for s in sentences if _MEANS_WORDS.search(s)][:3]
 
 
 def safety_elements(inputs: DraftInputs) -> list[SafetyElement]:

@@ -6,36 +6,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
-from clinical.case import CasePicture, case_picture
+from clinical.case import CasePicture, case_picture, unsuitable
 from clinical.record import IntakeRecord, SectionId
-from clinical.risk import DANGER_FEATURES, MEDICAL_FEATURES, PSYCHOSIS_FEATURES
+from clinical.risk import DANGER_FEATURES, MEDICAL_FEATURES, PSYCHOSIS_FEATURES, RiskKind, RiskStatus
 from knowledge.index import LibraryIndex
-from knowledge.loader import Library, load_library
+from knowledge.loader import Library, default_library
 from knowledge.models import Entry, Kind
-from knowledge.pathways import Pathway, Pathways, load_pathways
+from knowledge.pathways import Pathway, Pathways, pathways_for
 
 #: Risk features a pathway may name (its `detect.risk_features` and referral `when`).
 RISK_FEATURES = frozenset((*DANGER_FEATURES, *PSYCHOSIS_FEATURES, *MEDICAL_FEATURES, "active-suicide-risk"))
+#: Risk areas and the kind of risk each answers: planned only when that kind is reported now (a history of it is
+#: monitored, not made a goal).
+_RISK_AREAS = {"self-harm": RiskKind.SELF_HARM, "suicidality": RiskKind.SUICIDE}
 #: The most presentations a first plan addresses besides those reported as risk (a plan for everything is a plan
 #: for nothing).
 MAX_PRESENTATIONS = 3
-_loaded: dict[int, tuple[Library, Pathways]] = {}
-
-
-@cache
-def _default_library() -> Library:
-    return load_library()
-
-
-def pathways_for(library: Library) -> Pathways:
-    """The pathways validated against this library (read once per library)."""
-    cached = _loaded.get(id(library))
-    if cached is None or cached[0] is not library:
-        cached = (library, load_pathways(library, risk_features=RISK_FEATURES))
-        _loaded[id(library)] = cached
-    return cached[1]
 
 
 @dataclass
@@ -51,6 +38,7 @@ class DraftInputs:
     #: The pathways the plan follows, in plan order (risk first).
     pathways: list[Pathway] = field(default_factory=list)
     library_pathways: Pathways | None = None
+    library: Library | None = None
 
     def allowed(self, entry: Entry) -> bool:
         """Whether the case lets this entry be drafted (see `allowed`)."""
@@ -58,21 +46,8 @@ class DraftInputs:
 
 
 def allowed(entry: Entry, case: CasePicture, pathways: list[Pathway]) -> bool:
-    """Whether an entry may be drafted for this case: none of its contraindications holds, everything it presumes
-    is established, it is written for the case's population, no pathway avoids its tags, it is not only in an
-    approach the clinician deferred, and it needs no joint sessions the intake ruled out."""
-    if any(case.holds(c) for c in entry.contraindications):
-        return False
-    if not all(case.holds(p) for p in entry.presumes):
-        return False
-    if entry.populations and not set(entry.populations) & set(case.populations):
-        return False
-    avoided = {tag for p in pathways for tag in p.avoid_tags}
-    if avoided & set(entry.tags):
-        return False
-    if entry.modalities and set(entry.modalities) <= set(case.deferred):
-        return False
-    return not (case.has_constraint("no-conjoint") and set(entry.populations) & {"couple", "family"})
+    """Whether an entry may be drafted for this case (`clinical.case.unsuitable` gives the reasons it may not)."""
+    return unsuitable(entry, case, (tag for p in pathways for tag in p.avoid_tags)) is None
 
 
 def plan_pathways(case: CasePicture, pathways: Pathways) -> list[Pathway]:
@@ -84,7 +59,7 @@ def plan_pathways(case: CasePicture, pathways: Pathways) -> list[Pathway]:
     limit = max(1, MAX_PRESENTATIONS - len(urgent))  # fewer other presentations beside urgent ones
     for presentation in case.presentations:
         pathway = pathways.by_id[presentation.pathway]
-        if presentation.weight >= 8:
+        if presentation.weight >= 8 or not pathway.areas:  # risk, or coordination work that adds no goal
             chosen.append(pathway)
         elif others < limit:
             chosen.append(pathway)
@@ -92,28 +67,41 @@ def plan_pathways(case: CasePicture, pathways: Pathways) -> list[Pathway]:
     return chosen
 
 
-def choose_areas(record: IntakeRecord, pathways: list[Pathway], limit: int = 3) -> list[str]:
-    """The problem areas the plan's goals address: each pathway's areas, then the intake's leading ones."""
+def choose_areas(
+    record: IntakeRecord, case: CasePicture, pathways: list[Pathway], catalogue: Pathways, limit: int = 3
+) -> list[str]:
+    """The problem areas the plan's goals address: each chosen pathway's areas, then the intake's leading areas that
+    no pathway answers for (an area with a pathway is planned through it, or not at all) — never a risk area the
+    intake does not report now."""
+    with_pathway = {a for p in catalogue.pathways for a in p.detect.areas}
     ordered = [a for p in pathways for a in p.areas]
-    ordered += [*record.risk.urgent_areas, *record.problem_areas[:limit]]
-    return list(dict.fromkeys(ordered)) or ["depression"]
+    ordered += [*record.risk.urgent_areas, *(a for a in record.problem_areas[:limit] if a not in with_pathway)]
+    return [a for a in dict.fromkeys(ordered) if not _denied_area(a, case)] or ["depression"]
+
+
+def _denied_area(area: str, case: CasePicture) -> bool:
+    """A risk area the intake does not report now (a word like "cutting" alone is not self-harm)."""
+    kind = _RISK_AREAS.get(area)
+    return kind is not None and case.status(kind) != RiskStatus.REPORTED.value
 
 
 def gather(
     record: IntakeRecord, index: LibraryIndex, today: date | None = None, library: Library | None = None
 ) -> DraftInputs:
     """Read the case, choose its pathways, and retrieve allowed candidates for each area in the chosen orientation."""
-    library = library or _default_library()
-    all_pathways = pathways_for(library)
+    library = library or default_library()
+    all_pathways = pathways_for(library, RISK_FEATURES)
     case = case_picture(record, all_pathways)
     chosen = plan_pathways(case, all_pathways)
+    case.planned = [p.id for p in chosen]
     inputs = DraftInputs(
         record=record,
-        areas=choose_areas(record, chosen),
+        areas=choose_areas(record, case, chosen, all_pathways),
         today=today or date.today(),
         case=case,
         pathways=chosen,
         library_pathways=all_pathways,
+        library=library,
     )
     concern = " ".join(
         record.sections.get(s.value, "") for s in (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS)

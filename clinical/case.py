@@ -18,6 +18,7 @@ from clinical.extraction.context import assertion, clauses
 from clinical.instruments import instrument
 from clinical.record import IntakeRecord, Measure, SectionId
 from clinical.risk import VIOLENCE_FEATURES, RiskKind, RiskStatus, SuicidalIdeation
+from knowledge.models import Entry
 from knowledge.pathways import Pathway, Pathways
 
 #: Where the client's presentation is described (the rest of the intake is context).
@@ -33,6 +34,8 @@ _CURRENT_PARTNER = re.compile(
     r"|\b(?:married|engaged|in a relationship|cohabiting|living together)\b",
     re.I,
 )
+#: A relationship the clause says has ended (a partner named in it is not a current one).
+_ENDED = re.compile(r"\b(?:separat\w+|divorc\w+|estranged|widow\w*|late|died|passed away|former|ex)\b", re.I)
 _PARTNER_IN_DANGER = re.compile(rf"\b{_PARTNER}\b|\b(?:he|she)\s+(?:hit|strangled|choked|punched|threatened)", re.I)
 _CHILDREN = re.compile(
     r"\b(?:her|his|their|my)\s+(?:\w+\s+)?(?:children|kids|sons?|daughters?|baby|infant|toddler|newborn|twins)\b"
@@ -228,6 +231,7 @@ class CasePicture(BaseModel):
     named_referrals: list[NamedReferral] = Field(default_factory=list)
     out_of_scope: list[OutOfScopeFinding] = Field(default_factory=list)
     administered: dict[str, float] = Field(default_factory=dict, description="Instrument → latest intake score.")
+    planned: list[str] = Field(default_factory=list, description="Ids of the pathways the plan follows, in order.")
 
     @property
     def primary_orientation(self) -> str | None:
@@ -240,8 +244,8 @@ class CasePicture(BaseModel):
         return [p.pathway for p in self.presentations]
 
     def holds(self, condition: str) -> bool:
-        """Whether a condition or a reported risk feature holds."""
-        return condition in self.conditions or condition in self.risk_features
+        """Whether a condition or a reported risk feature holds ("a|b": either of them)."""
+        return any(c in self.conditions or c in self.risk_features for c in condition.split("|"))
 
     def status(self, kind: RiskKind) -> str:
         """The intake's status for one kind of risk."""
@@ -337,7 +341,8 @@ def _conditions(record: IntakeRecord, populations: list[str], focus: list[str], 
         risk.suicide_plan or risk.intent or risk.suicidal_ideation is SuicidalIdeation.ACTIVE
     ):
         conditions.append("active-suicide-risk")
-    if "couple" in populations or _affirmed(_CURRENT_PARTNER, all_text, others_count=True):
+    partner = _affirmed(_CURRENT_PARTNER, all_text, others_count=True)
+    if "couple" in populations or (partner and not _ENDED.search(partner)):
         conditions.append("partner")
     if "couple" in populations:
         conditions.append("couple-in-room")
@@ -382,7 +387,14 @@ def _clinical(measure: Measure) -> bool:
 
 
 def _detect(
-    pathway: Pathway, record: IntakeRecord, features: set[str], latest: dict[str, Measure], focus: list[str]
+    pathway: Pathway,
+    record: IntakeRecord,
+    features: set[str],
+    latest: dict[str, Measure],
+    focus: list[str],
+    all_text: list[str],
+    populations: list[str],
+    conditions: list[str],
 ) -> list[tuple[float, Evidence]]:
     hits: list[tuple[float, Evidence]] = []
     risk = record.risk
@@ -393,6 +405,10 @@ def _detect(
     for feature in pathway.detect.risk_features:
         if feature in features:
             hits.append((9, Evidence(reason=f"risk: {feature}")))
+    if pathway.detect.population and set(pathway.populations) & set(populations):
+        hits.append(
+            (6, Evidence(reason="who takes part: " + ", ".join(sorted(set(pathway.populations) & set(populations)))))
+        )
     if pathway.detect.safeguarding and risk.safeguarding:
         quote = (risk.evidence.get("safeguarding") or [""])[0]
         hits.append((8, Evidence(reason="a child or vulnerable adult at risk", quote=quote)))
@@ -401,6 +417,8 @@ def _detect(
             band = f" ({m.severity})" if m.severity else ""
             hits.append((6, Evidence(reason=f"{m.name} {m.display_score}{band}")))
     leading = record.problem_areas[:LEADING_AREAS]
+    if any(c in conditions for c in pathway.detect.areas_unreliable_when):
+        leading = []
     for area in pathway.detect.areas:
         if area in leading:
             hits.append((5 - leading.index(area), Evidence(reason=f"a leading problem area ({area})")))
@@ -408,6 +426,10 @@ def _detect(
         pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in pathway.detect.terms) + r")\b", re.I)
         if quote := _affirmed(pattern, focus):
             hits.append((3, Evidence(reason="named in the presenting problem", quote=quote)))
+    if pathway.detect.terms_anywhere:
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in pathway.detect.terms_anywhere) + r")\b", re.I)
+        if quote := _affirmed(pattern, all_text):
+            hits.append((2, Evidence(reason="named in the intake", quote=quote)))
     return hits
 
 
@@ -429,7 +451,7 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
             continue
         if any(c not in conditions for c in pathway.requires):
             continue
-        hits = _detect(pathway, record, features, latest, focus)
+        hits = _detect(pathway, record, features, latest, focus, all_text, populations, conditions)
         if hits:
             weight = max(w for w, _ in hits) + 0.1 * (len(hits) - 1)
             presentations.append(
@@ -453,7 +475,7 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
                 if m is None or service in {n.service for n in named}:
                     continue
                 reading = assertion(sentence, m.start(), m.end())
-                if not (reading.negated or reading.hypothetical):
+                if not (reading.negated or reading.hypothetical or reading.other_experiencer):
                     named.append(NamedReferral(service=service, quote=sentence[:300]))
     out_of_scope = []
     for item in pathways.out_of_scope:
@@ -476,3 +498,22 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
         out_of_scope=out_of_scope,
         administered={name: m.score for name, m in latest.items()},
     )
+
+
+def unsuitable(entry: Entry, case: CasePicture, avoid_tags: Iterable[str] = ()) -> str | None:
+    """Why an entry must not be drafted for this case, in words; None when it may be. A contraindication holds, it
+    presumes what the intake does not establish, it is written for another population, a pathway avoids one of its
+    tags, it belongs only to an approach the clinician deferred, or it needs joint sessions the intake ruled out."""
+    if held := [c for c in entry.contraindications if case.holds(c)]:
+        return "contraindicated here (" + ", ".join(held) + ")"
+    if missing := [p for p in entry.presumes if not case.holds(p)]:
+        return "presumes what the intake does not establish (" + ", ".join(missing) + ")"
+    if entry.populations and not set(entry.populations) & set(case.populations):
+        return "written for another population (" + ", ".join(entry.populations) + ")"
+    if avoided := sorted(set(avoid_tags) & set(entry.tags)):
+        return "avoided by the pathway (" + ", ".join(avoided) + ")"
+    if entry.modalities and set(entry.modalities) <= set(case.deferred):
+        return "in an approach deferred at intake (" + ", ".join(entry.modalities) + ")"
+    if case.has_constraint("no-conjoint") and set(entry.populations) & {"couple", "family"}:
+        return "needs joint sessions the intake ruled out"
+    return None

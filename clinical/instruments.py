@@ -530,3 +530,46 @@ BY_NAME: dict[str, Instrument] = {i.name: i for i in INSTRUMENTS}
 def instrument(name: str) -> Instrument | None:
     """The catalogue's entry for an instrument's canonical name (None if it is not catalogued)."""
     return BY_NAME.get(name)
+
+
+#: The problem areas each instrument measures, so that its objective sits under the goal it fits; "*" marks measures
+#: of general distress, stress or functioning, which fit any goal. Instruments not listed fit no goal by themselves.
+MEASURED_AREAS: dict[str, tuple[str, ...]] = {
+    "PHQ-9": ("depression", "perinatal", "suicidality", "grief", "health-adjustment"),
+    "PHQ-A": ("depression", "suicidality"),
+    "BDI-II": ("depression", "suicidality", "grief"),
+    "GDS-15": ("depression", "cognitive-change", "grief"),
+    "EPDS": ("perinatal", "depression"),
+    "GAD-7": ("anxiety", "panic", "social-anxiety", "perinatal", "health-adjustment", "work-stress"),
+    "BAI": ("anxiety", "panic"),
+    "PSWQ": ("anxiety",),
+    "PDSS": ("panic",),
+    "SPIN": ("social-anxiety",),
+    "PCL-5": ("trauma", "ipv"),
+    "PG-13": ("grief",),
+    "ISI": ("sleep",),
+    "Y-BOCS": ("ocd",),
+    "OCI-R": ("ocd",),
+    "AUDIT": ("substance-use",),
+    "AUDIT-C": ("substance-use",),
+    "DAST-10": ("substance-use",),
+    "DERS-16": ("emotion-regulation", "self-harm", "personality", "anger"),
+    "DERS": ("emotion-regulation", "self-harm", "personality", "anger"),
+    "EDE-Q": ("eating-body-image",),
+    "ASRS-v1.1": ("adhd",),
+    "ASRS-v1.1 Part A": ("adhd",),
+    "CSI-16": ("relationship-conflict", "intimacy-attachment"),
+    "SCARED": ("anxiety", "social-anxiety", "panic"),
+    "RCADS": ("anxiety", "depression"),
+    "RCADS-25": ("anxiety", "depression"),
+    "SDQ": ("family-conflict",),
+    "CAPE-P15": ("psychosis",),
+    "PHQ-15": ("health-adjustment",),
+    "PSS-10": ("work-stress", "anxiety", "*"),
+    "K10": ("*",),
+    "CORE-10": ("*",),
+    "CORE-OM": ("*",),
+    "ORS": ("*",),
+    "WSAS": ("*",),
+    "WHODAS 2.0": ("*",),
+}

@@ -10,10 +10,12 @@ blanks block signing.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Mapping
 
+from clinical.fit_check import fit_check
 from clinical.plan import GAP_MARKERS, SAFETY_PLAN_STEPS, Flag, TreatmentPlan, safety_step_title
 from clinical.risk import FINDING_KINDS, PLAN_ELEMENTS, RiskKind
+from knowledge.pathways import default_pathways
 
 _ACTION_VERBS = frozenset(
     [
@@ -115,6 +117,36 @@ _ACTION_VERBS = frozenset(
         "practise",
         "put",
         "initiate",
+        "raise",
+        "voice",
+        "break",
+        "postpone",
+        "explain",
+        "decide",
+        "reintroduce",
+        "gain",
+        "work",
+        "meet",
+        "trace",
+        "approach",
+        "pause",
+        "step",
+        "manage",
+        "turn",
+        "call",
+        "restore",
+        "arrange",
+        "move",
+        "delay",
+        "undertake",
+        "obtain",
+        "improve",
+        "talk",
+        "generate",
+        "receive",
+        "get",
+        "leave",
+        "adopt",
     ]
 )
 _MEASURABLE = re.compile(
@@ -173,12 +205,14 @@ def lint(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
     if not plan.risk_assessed and not plan.risk_not_assessed_reason.strip():
         flag(
             "risk-not-assessed",
-            "error",
+            "incomplete",
             "Risk was not assessed at intake. Assess it (and update the intake), or record why it was not assessed.",
             "risk_not_assessed_reason",
         )
     for kind in plan.risk_kinds:
-        if kind in FINDING_KINDS:  # the Stanley–Brown plan covers the others; drafting does not build these yet
+        # The Stanley–Brown plan covers the others; a plan drafted from a case picture has its elements checked by
+        # the clinical-fit check instead.
+        if kind in FINDING_KINDS and plan.case is None and kind not in {e.kind for e in plan.safety_elements}:
             needs = PLAN_ELEMENTS[RiskKind(kind)]
             flag(
                 "risk-element",
@@ -219,6 +253,8 @@ def lint(plan: TreatmentPlan, library_ids: Container[str] = ()) -> list[Flag]:
         missing = [s for s in plan.source_ids() if s not in library_ids]
         if missing:
             flag("unknown-source", "error", f"Sources not in the library: {', '.join(missing)}", "sources")
+    if isinstance(library_ids, Mapping):  # the entries themselves: the plan can be checked against its case
+        fit_check(plan, library_ids, default_pathways(), flag)
     order = {"error": 0, "incomplete": 1, "warning": 2}
     return sorted(flags, key=lambda f: order[f.severity])
 

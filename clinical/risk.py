@@ -234,10 +234,10 @@ class RiskAssessment(BaseModel):
 
     @property
     def calls_for_safety_plan(self) -> bool:
-        """Whether the report calls for the Stanley–Brown safety plan: suicide, self-harm, harm to others, or
-        command hallucinations about death or harm."""
+        """Whether the report calls for the Stanley–Brown safety plan: suicide, self-harm, or command hallucinations
+        about death or harm. Harm to others calls for a violence-risk plan instead (a safety element of its own)."""
         command = "command hallucinations about death or harm" in self.psychosis.features
-        return bool(self.urgent_areas or self.homicidal_ideation or command)
+        return bool(self.urgent_areas or command)
 
     @property
     def flagged(self) -> bool:

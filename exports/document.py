@@ -268,10 +268,17 @@ def plan_document(plan: TreatmentPlan, context: ExportContext) -> Document:
             )
         )
     )
+    if plan.scope_notes:
+        blocks.append(Heading("Outside this plan"))
+        blocks.append(Bullets(tuple(plan.scope_notes)))
     blocks += [Heading("Presenting problem"), *_text_blocks(plan.presenting_problem)]
     blocks += [Heading("Formulation"), *_text_blocks(plan.formulation)]
+    if plan.client_goals:
+        blocks += [Heading("The client's goals, in their words"), Bullets(tuple(f"“{q}”" for q in plan.client_goals))]
 
     blocks.append(Heading("Goals, objectives and interventions"))
+    if plan.pathways:
+        blocks.append(Paragraph("Clinical pathways followed: " + "; ".join(plan.pathways) + ".", "muted"))
     if not plan.goals:
         blocks.append(Paragraph("No goals yet.", "muted"))
     groups = {goal.id if goal else None: items for goal, items in plan.intervention_groups()}
@@ -298,10 +305,23 @@ def plan_document(plan: TreatmentPlan, context: ExportContext) -> Document:
         blocks.append(Heading("Safety plan"))
         for step in SAFETY_PLAN_STEPS:
             blocks += [Heading(safety_step_title(step), 3), Bullets(tuple(getattr(plan.safety_plan, step)))]
+    for element in plan.safety_elements:
+        blocks.append(Heading(element.title))
+        for step in element.steps:
+            blocks += [Heading(step.heading, 3), Bullets(tuple(step.items))]
+        if element.source:
+            blocks.append(Paragraph(f"Following: {element.source}", "muted"))
+    if plan.referrals:
+        blocks.append(Heading("Referrals and coordination of care"))
+        blocks.append(Bullets(tuple(f"{r.service} ({r.urgency}): {r.reason}" for r in plan.referrals)))
+    if plan.constraints:
+        blocks += [Paragraph("Sequencing and format stated at intake:", "strong"), Bullets(tuple(plan.constraints))]
 
     blocks.append(Heading("Progress monitoring"))
     measures = ", ".join(plan.progress_monitoring.measures) or "none named"
     blocks.append(Fields((("Measures", measures), ("Review", review_text(plan)))))
+    if plan.progress_monitoring.recommended:
+        blocks.append(Bullets(tuple(plan.progress_monitoring.recommended)))
     blocks += [Heading("Discharge criteria"), Bullets(tuple(plan.discharge_criteria))]
     blocks += [Heading("Signatures"), Fields(signature_fields(plan))]
     rows = source_rows(plan, context)

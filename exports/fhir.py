@@ -111,6 +111,13 @@ def _care_plan_notes(plan: TreatmentPlan, context: ExportContext) -> list[str]:
     if plan.safety_plan is not None:
         steps = [f"{safety_step_title(s)}: {'; '.join(getattr(plan.safety_plan, s)) or '—'}" for s in SAFETY_PLAN_STEPS]
         notes.append("Safety plan (Stanley–Brown):\n" + "\n".join(steps))
+    for element in plan.safety_elements:
+        steps = [f"{step.heading}: {'; '.join(step.items) or '—'}" for step in element.steps]
+        notes.append(f"{element.title}:\n" + "\n".join(steps))
+    if plan.referrals:
+        notes.append("Referrals:\n" + "\n".join(f"• {r.service} ({r.urgency}): {r.reason}" for r in plan.referrals))
+    if plan.scope_notes:
+        notes.append("Outside this plan:\n" + "\n".join(f"• {n}" for n in plan.scope_notes))
     measures = ", ".join(plan.progress_monitoring.measures) or "none named"
     notes.append(f"Progress monitoring: measures {measures}; review {review_text(plan)}.")
     if plan.discharge_criteria:

@@ -242,8 +242,9 @@ class _Writer:
         block = blocks[start]
         if isinstance(block, Heading):
             return self._heading_height(block) + self._lead_height(blocks, start + 1)
-        if isinstance(block, Item):
-            return min(self._item_height(block), (_LINES_WITH_HEADING + 1) * self.line)
+        if isinstance(block, Item):  # an item short enough to be kept whole moves whole, so the heading goes with it
+            height = self._item_height(block)
+            return height if height < _KEEP_TOGETHER else (_LINES_WITH_HEADING + 1) * self.line
         return _LINES_WITH_HEADING * self.line
 
     def _item_height(self, item: Item) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
@@ -156,6 +156,12 @@ def load_library(
         entries.extend(_entries_from_file(path, taxonomy))
     _check_links(entries)
     return Library(taxonomy=taxonomy, entries=tuple(entries))
+
+
+@cache
+def default_library() -> Library:
+    """The curated library, read once per process (for callers given no library; the app passes its own)."""
+    return load_library()
 
 
 if __name__ == "__main__":  # a check for content authors: python -m knowledge.loader [FILE ...]

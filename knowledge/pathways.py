@@ -6,14 +6,14 @@ the library, the taxonomy and the risk vocabulary, with errors that name the pat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from knowledge.loader import KNOWLEDGE_DIR, Library, LibraryError
+from knowledge.loader import KNOWLEDGE_DIR, Library, LibraryError, default_library
 from knowledge.models import SLUG, Kind
 
 PATHWAYS_FILE = KNOWLEDGE_DIR / "pathways.yaml"
@@ -61,7 +61,15 @@ class Detect(_Frozen):
     areas: tuple[str, ...] = ()
     measures: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    #: Phrases recognised anywhere in the intake (medication names sit in the medical history, not the complaint).
+    terms_anywhere: tuple[str, ...] = ()
     safeguarding: bool = False
+    #: Conditions under which the problem-area ranking alone does not recognise it (dizziness and a racing heart in a
+    #: medically unstable client are medical signs before they are panic).
+    areas_unreliable_when: tuple[str, ...] = ()
+    #: Recognised whenever the case is in one of the pathway's populations (a family in the room is itself the
+    #: presentation family work answers).
+    population: bool = False
 
 
 class ReferralSpec(_Frozen):
@@ -83,6 +91,9 @@ class Pathway(_Frozen):
     populations: tuple[str, ...] = Field(default=(), description="Applies only to these populations (empty: any).")
     requires: tuple[str, ...] = Field(default=(), description="Case conditions that must hold for it to apply.")
     goals: tuple[str, ...] = Field(default=(), description="Library goals the plan must contain.")
+    goals_when: dict[str, str] = Field(
+        default_factory=dict, description="Goal id → the condition or reported risk feature it is required under."
+    )
     interventions: tuple[str, ...] = Field(
         default=(), description="Library interventions the plan must contain (placed under the first goal)."
     )
@@ -128,6 +139,10 @@ class Pathways:
     def service_label(self, service_id: str) -> str:
         """The clinician-facing name of a service."""
         return next((s.label for s in self.services if s.id == service_id), service_id)
+
+    def required_goals(self, pathway: Pathway, holds) -> list[str]:
+        """The pathway's goals whose condition (if any) holds; `holds` answers for a condition or risk feature."""
+        return [g for g in pathway.goals if g not in pathway.goals_when or holds(pathway.goals_when[g])]
 
     def safety_template(self, kind: str) -> SafetyPlanTemplate | None:
         """The template of a safety element (None for "suicide": the Stanley–Brown plan has its own model)."""
@@ -184,6 +199,12 @@ def load_pathways(
         for feature in p.detect.risk_features:
             if risk_features and feature not in risk_features:
                 fail(p.id, "detect.risk_features", f"unknown risk feature '{feature}'")
+        for goal, when in p.goals_when.items():
+            if goal not in p.goals:
+                fail(p.id, "goals_when", f"'{goal}' is not among the pathway's goals")
+            for part in when.split("|"):
+                if part not in conditions and (risk_features and part not in risk_features):
+                    fail(p.id, "goals_when", f"'{part}' is neither a condition nor a risk feature")
         for goal in p.goals:
             entry = library.by_id.get(goal)
             if entry is None or entry.kind != Kind.GOAL:
@@ -210,3 +231,21 @@ def load_pathways(
     return Pathways(
         pathways=data.pathways, safety_plans=data.safety_plans, services=data.services, out_of_scope=data.out_of_scope
     )
+
+
+_loaded: dict[int, tuple[Library, Pathways]] = {}
+
+
+def pathways_for(library: Library, risk_features: frozenset[str] = frozenset()) -> Pathways:
+    """The pathways validated against this library, read once per library object."""
+    cached = _loaded.get(id(library))
+    if cached is None or cached[0] is not library:
+        cached = (library, load_pathways(library, risk_features=risk_features))
+        _loaded[id(library)] = cached
+    return cached[1]
+
+
+@cache
+def default_pathways() -> Pathways:
+    """The pathways of the curated library (what the clinical-fit check reads a stored plan's pathways from)."""
+    return pathways_for(default_library())

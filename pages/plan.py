@@ -1,6 +1,7 @@
 """Plan page: draft a treatment plan from the intake, edit every section, check it, preview it, version it, sign it,
 download it."""
 
+import re
 from datetime import date
 from functools import partial
 
@@ -17,6 +18,7 @@ from services.plans import (
     Flag,
     PlanService,
     PlanUnfinished,
+    Referral,
     SafetyPlan,
     Signature,
     StoreError,
@@ -537,6 +539,33 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
                     disabled=locked,
                     height=90,
                 )
+        element_steps: list[list[str]] = []
+        for e, element in enumerate(plan.safety_elements):
+            st.markdown(f"**{escape_md(element.title)}** (one item per line, agreed with the client)")
+            focus_note(plan, "safety_elements")
+            element_steps.append(
+                [
+                    st.text_area(
+                        escape_md(step.heading),
+                        "\n".join(step.items),
+                        key=f"plan_element_{e}_{n}",
+                        disabled=locked,
+                        height=90,
+                    )
+                    for n, step in enumerate(element.steps)
+                ]
+            )
+            if element.source:
+                st.caption(f"Following: {escape_md(element.source)}")
+        st.markdown("**Referrals and coordination** (one per line: service (urgency): reason)")
+        focus_note(plan, "referrals")
+        referral_text = st.text_area(
+            "Referrals",
+            "\n".join(referral_line(r) for r in plan.referrals),
+            key="plan_referrals",
+            disabled=locked,
+            label_visibility="collapsed",
+        )
         st.markdown("**Progress monitoring**")
         cols = st.columns(3)
         monitoring = plan.progress_monitoring
@@ -576,6 +605,18 @@ def care_tab(client_id: str, plan: TreatmentPlan, locked: bool) -> None:
                     }
                 ),
                 "safety_plan": SafetyPlan(**{s: lines(t) for s, t in steps.items()}) if keep_safety else None,
+                "safety_elements": [
+                    element.model_copy(
+                        update={
+                            "steps": [
+                                step.model_copy(update={"items": lines(text)})
+                                for step, text in zip(element.steps, texts, strict=True)
+                            ]
+                        }
+                    )
+                    for element, texts in zip(plan.safety_elements, element_steps, strict=True)
+                ],
+                "referrals": parse_referrals(referral_text, plan.referrals),
                 "risk_not_assessed_reason": reason.strip(),
                 "progress_monitoring": monitoring.model_copy(
                     update={
@@ -711,6 +752,29 @@ def finalize_tab(client, plan: TreatmentPlan, locked: bool) -> None:
         )
 
 
+_REFERRAL_LINE = re.compile(r"^(?P<service>[^(:]+?)\s*\((?P<urgency>emergency|urgent|routine)\)\s*:\s*(?P<reason>.*)$")
+
+
+def referral_line(referral: Referral) -> str:
+    """How a referral is edited: "Service (urgency): reason"."""
+    return f"{referral.service} ({referral.urgency}): {referral.reason}"
+
+
+def parse_referrals(text: str, before: list[Referral]) -> list[Referral]:
+    """The referrals as edited, one per line; a line not in the "Service (urgency): reason" shape is kept whole as
+    the service (routine), never dropped. Unchanged lines keep their sources."""
+    known = {referral_line(r): r for r in before}
+    result = []
+    for line in lines(text):
+        if line in known:
+            result.append(known[line])
+        elif m := _REFERRAL_LINE.match(line):
+            result.append(Referral(service=m["service"].strip(), urgency=m["urgency"], reason=m["reason"].strip()))
+        else:
+            result.append(Referral(service=line, reason="", urgency="routine"))
+    return result
+
+
 def plan_view(client) -> None:
     top = st.columns([4, 1, 1], vertical_alignment="bottom")
     top[0].title(f"Treatment plan · {escape_md(client.alias)}")
@@ -764,6 +828,10 @@ def plan_view(client) -> None:
     locked = plan.status == "final"
     status = "FINAL (read-only)" if locked else "DRAFT — for clinician review"
     st.caption(f"Version {plan.version} · {status} · {escape_md(plan.composed_by)}")
+    for note in plan.scope_notes:
+        st.warning(f"Outside this plan: {escape_md(note)}", icon=":material/call_split:")
+    if plan.pathways:
+        st.caption("Clinical pathways followed: " + escape_md("; ".join(plan.pathways)))
     if not locked:
         st.caption(escape_md(plan.review_notice))
     with st.sidebar:

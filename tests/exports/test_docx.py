@@ -51,6 +51,7 @@ def test_header_facts_then_sections_in_order(drafted_doc, drafted_plan):
         "Goals, objectives and interventions",
         "Risk reported at intake",
         "Safety plan",
+        *(["Referrals and coordination of care"] if drafted_plan.referrals else []),
         "Progress monitoring",
         "Discharge criteria",
         "Signatures",

@@ -167,7 +167,7 @@ def test_no_start_date_blocks_signing_until_set(intake_done, store):
 
 
 def test_unassessed_risk_blocks_signing_until_the_reason_is_recorded(intake_done, store):
-    """Unassessed risk is an error on the plan until the reason is recorded in Sessions & safety."""
+    """Unassessed risk blocks signing until the reason is recorded in Sessions & safety."""
     at = open_plan(intake_done)
     click(at, "plan_draft")
     _, plan = plans(store, intake_done)
