@@ -483,14 +483,13 @@ class OfflineComposer:
         )
 
     def _orientation_share(self, interventions, goals, inputs: DraftInputs, used: set[str]) -> list[Intervention]:
-        """At least half the interventions in the primary orientation wherever the library has them: swap the
-        weakest others (never safety work) for the primary approach's entries serving the same goals."""
+        """At least half the therapeutic interventions in the primary orientation wherever the library has them:
+        swap the last others (never safety or evaluation work) for the primary approach's entries closest in
+        meaning to the goal they serve."""
         primary = inputs.case.primary_orientation
         if not primary or not interventions:
             return interventions
         result = list(interventions)
-        goal_areas = {g.id: g.problem_area for g in goals}
-        by_goal_entry = {g.sources[0]: g for g in goals}
         for i in range(len(result) - 1, -1, -1):
             therapeutic = [x for x in result if x.category not in _SAFETY_WORK]
             if not therapeutic or sum(x.modality == primary for x in therapeutic) / len(therapeutic) >= 0.5:
@@ -501,24 +500,27 @@ class OfflineComposer:
             objective_goal = next((g for g in goals if set(current.objective_ids) & {o.id for o in g.objectives}), None)
             if objective_goal is None:
                 continue
-            area = goal_areas[objective_goal.id]
-            options = [
-                e
-                for e in (
-                    *inputs.candidates.get(area, {}).get(Kind.INTERVENTION, []),
-                    *self.library.of_kind(Kind.INTERVENTION),
-                )
-                if primary in e.modalities
-                and e.id not in used
-                and e.category not in _SAFETY_WORK
-                and (area in e.problem_areas or set(e.goals) & set(by_goal_entry))
-                and inputs.allowed(e)
-            ]
-            if options:
+            replacement_entry = self._closest_in(primary, objective_goal, inputs, used)
+            if replacement_entry is not None:
                 used.discard(current.sources[0])
-                replacement = self._intervention(options[0], [], inputs, used, 0)
+                replacement = self._intervention(replacement_entry, [], inputs, used, 0)
                 result[i] = replacement.model_copy(update={"id": current.id, "objective_ids": current.objective_ids})
         return result
+
+    def _closest_in(self, modality: str, goal: Goal, inputs: DraftInputs, used: set[str]) -> Entry | None:
+        """The library intervention in `modality` closest in meaning to the goal (any problem area: an IPT role
+        transition entry written for life transitions serves a new mother's goal), allowed for the case."""
+        for hit in self.index.search(goal.description, k=40, kinds=[Kind.INTERVENTION], modalities=[modality]):
+            entry = self.library.by_id.get(hit.id)
+            if (
+                entry is not None
+                and modality in entry.modalities
+                and entry.id not in used
+                and entry.category not in _SAFETY_WORK
+                and inputs.allowed(entry)
+            ):
+                return entry
+        return None
 
     def _risk_assessment(self, offset: int, used: set[str]) -> list[Intervention]:
         entry = self.library.by_id["mbc-int-complete-risk-assessment"]

@@ -52,7 +52,9 @@ _PREGNANT = re.compile(
 _POSTNATAL = re.compile(
     r"\b(?:postpartum|post-partum|postnatal|post-natal|newborn|new baby|(?:her|his|their) baby|infant|"
     r"\d{1,2}[\s-]*(?:weeks?|wks?|months?|mo)[\s-]*old\s+(?:baby|son|daughter|twins|infant)|breast-?feeding|"
-    r"night feeds?|gave birth|birth of (?:her|his|their)|maternity leave|perinatal|health visitor)\b",
+    r"night feeds?|gave birth|birth of (?:her|his|their)|maternity leave|perinatal|health visitor|"
+    r"(?:baby|infant|newborn)(?: (?:is|was|now))? \d{1,2}\s*(?:weeks?|wks?|months?|mo)(?: old)?|"
+    r"(?:daughter|son|baby|twins)'s birth|since the birth|after the birth|delivered (?:her|by))\b",
     re.I,
 )
 _PERINATAL_RED_FLAGS = "perinatal red flags"

@@ -140,3 +140,15 @@ IDENTIFIERS = [
 def record_with_identifiers() -> IntakeRecord:
     """A record whose notes are full of identifiers."""
     return IntakeRecord(client=ClientInfo(alias="Jane Roe"), sections=NOTES)
+
+
+#: A client harmed by her husband (strangulation, his handgun, threats, children at home), as a clinician writes it.
+IPV = {
+    "identifying": "Dana, 34, she/her. Lives with her husband and their two children (6 and 9).",
+    "presenting_problem": "Three weeks ago her husband strangled her during an argument; she lost consciousness.",
+    "symptoms": "Nightmares, startles easily. PHQ-9 today: 15. PCL-5 = 46.",
+    "risk": "Husband keeps a handgun in the bedside drawer and has threatened to kill her. Children at home heard it. "
+    "Denies SI, self-harm or HI.",
+    "orientation": "Trauma-informed CBT; stabilisation first. No couples sessions while violence continues.",
+    "logistics": "Weekly from 2027-03-08, review every 4 weeks. Do not leave voicemails.",
+}

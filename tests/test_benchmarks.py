@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from benchmarks.extraction import CORPUS, HALVES, KINDS, SAME_INSTRUMENT, cases, compare
@@ -43,3 +44,46 @@ def test_the_comparison_catches_a_wrong_fact(library):
     misses = compare(record, wrong)
     assert misses["age"] == [(False, f"age: got {record.client.age!r}, expected 111")]
     assert misses["risk.psychosis"][0][0] is False
+
+
+CHECKS = {"goal_about", "safety_plan", "referral", "tracks", "recommends", "orientation", "element", "out_of_scope"}
+
+
+def test_supervisor_statements_use_the_brief_vocabulary():
+    """Every must and must-not statement has words and one check from the brief (both halves, structure only)."""
+    from benchmarks.clinical import ELEMENTS
+
+    for half in HALVES:
+        for path in (CORPUS / half).glob("*.clinical.json"):
+            spec = json.loads(path.read_text("utf-8"))
+            for item in [*spec["must"], *spec["must_not"]]:
+                assert item["says"].strip() and len(item["check"]) == 1, path.name
+                ((kind, value),) = item["check"].items()
+                assert kind in CHECKS, path.name
+                assert kind != "element" or value in ELEMENTS, path.name
+
+
+def test_the_clinical_reading_catches_harm_and_misses(library):
+    """A plan with couple-cycle work breaks 'no couples work'; a plan without an IPV safety element misses it."""
+    from benchmarks.clinical import holds
+    from clinical.plan import Intervention, SafetyElement
+    from tests.builders import make_plan
+
+    plan = make_plan()
+    couple = Intervention(
+        id="i9",
+        description="Map the couple's negative interaction cycle with both partners in session.",
+        category="relationship",
+        frequency="weekly",
+    )
+    labels = {}
+    assert not holds(plan, {"element": "couple-conjoint-work"}, labels, positive=False)
+    harmful = plan.model_copy(update={"interventions": [*plan.interventions, couple]})
+    assert holds(harmful, {"element": "couple-conjoint-work"}, labels, positive=False)
+    assert not holds(plan, {"safety_plan": "ipv"}, labels, positive=True)
+    safe = plan.model_copy(update={"safety_elements": [SafetyElement(kind="danger_from_others", title="IPV plan")]})
+    assert holds(safe, {"safety_plan": "ipv"}, labels, positive=True)
+    negated = Intervention(id="i8", description="No couples work while violence continues.", category="psychoeducation")
+    assert not holds(
+        plan.model_copy(update={"interventions": [negated]}), {"element": "couple-conjoint-work"}, labels, False
+    )

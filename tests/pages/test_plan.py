@@ -360,3 +360,37 @@ def test_download_buttons_make_every_format_and_log_it(intake_done, store):
     assert len(buttons) == len(offered)
     for key in offered:
         assert any(f"plan_download_{key}" in button for button in buttons)
+
+
+def test_referrals_and_safety_elements_are_edited_and_kept(intake_done, store):
+    """A safety element's steps and the referrals are edited on the page; a line in no known shape is kept whole."""
+    from clinical.plan import Referral, SafetyElement, SafetyStep
+
+    at = open_plan(intake_done)
+    click(at, "plan_draft")
+    _, plan = plans(store, intake_done)
+    element = SafetyElement(
+        kind="danger_from_others",
+        title="Safety plan for violence",
+        steps=[SafetyStep(heading="Safe contact", items=["[to complete] How to reach her safely."])],
+    )
+    referral = Referral(service="Domestic-abuse advocate or hotline", reason="Advocacy and refuge.", urgency="urgent")
+    PlanService(store).save(
+        intake_done, plan.model_copy(update={"safety_elements": [element], "referrals": [referral]}), "x"
+    )
+    at.run()
+    click(at, "plan_open_latest")
+    open_section(at, "Sessions & safety")
+    at.text_area(key="plan_element_0_0").set_value("Mobile only, weekday lunchtimes\nCode word agreed")
+    at.text_area(key="plan_referrals").set_value(
+        "Domestic-abuse advocate or hotline (urgent): Advocacy and refuge.\n"
+        "GP (routine): Strangulation follow-up\nHousing office"
+    )
+    click(at, "plan_care_save")
+    _, plan = plans(store, intake_done)
+    assert plan.safety_elements[0].steps[0].items == ["Mobile only, weekday lunchtimes", "Code word agreed"]
+    assert [(r.service, r.urgency) for r in plan.referrals] == [
+        ("Domestic-abuse advocate or hotline", "urgent"),
+        ("GP", "routine"),
+        ("Housing office", "routine"),
+    ]
