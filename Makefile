@@ -62,6 +62,7 @@ bench: $(DEV_INSTALLED)
 	$(BIN)/python -m benchmarks.intake
 	$(BIN)/python -m benchmarks.extraction
 	$(BIN)/python -m benchmarks.draft
+	$(BIN)/python -m benchmarks.clinical
 	$(BIN)/python -m benchmarks.brainstorm
 	$(BIN)/python -m benchmarks.ingest
 	$(BIN)/python -m benchmarks.startup

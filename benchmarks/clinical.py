@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks import report
-from benchmarks.extraction import CORPUS, HALVES, cases
+from benchmarks.extraction import CORPUS, HALVES, SAME_INSTRUMENT, cases
 from benchmarks.intake import percentile
 from chains.drafting import build_draft_chain
 from clinical.intake_engine import IntakeContext
@@ -132,7 +132,7 @@ def _whole_texts(plan: TreatmentPlan) -> list[str]:
     if plan.safety_plan is not None:
         texts += [item for step in plan.safety_plan.model_dump().values() for item in step]
     texts += [f"{r.service}: {r.reason}" for r in plan.referrals]
-    return texts + plan.progress_monitoring.recommended
+    return texts + plan.progress_monitoring.recommended + plan.discharge_criteria
 
 
 def has_element(plan: TreatmentPlan, element: str) -> bool:
@@ -161,8 +161,9 @@ def holds(plan: TreatmentPlan, check: dict, service_labels: dict[str, str], posi
                 pattern = re.compile(EXTRA_SERVICES[value], re.I)
                 return any(pattern.search(f"{r.service} {r.reason}") for r in plan.referrals)
             return service_labels.get(value, value) in {r.service for r in plan.referrals}
-        case "tracks":
-            tracked = [o for o in plan.objectives() if o.measure == value]
+        case "tracks":  # the same instrument under any of its names (ASRS-v1.1 and its Part A)
+            names = set(SAME_INSTRUMENT.get(value, (value,))) | {value}
+            tracked = [o for o in plan.objectives() if o.measure in names]
             if not positive:
                 return bool(tracked)
             return any(o.baseline is not None and o.target is not None for o in tracked)

@@ -291,9 +291,9 @@ class OfflineComposer:
             required = (
                 inputs.library_pathways.required_goals(pathway, inputs.case.holds) if inputs.library_pathways else []
             )
-            for goal_id in required:
+            for goal_id in required:  # required goals are never left out for want of room
                 entry = by_id[goal_id]
-                if entry.id not in used and inputs.allowed(entry) and len(plan) < MAX_GOALS:
+                if entry.id not in used and inputs.allowed(entry):
                     used.add(entry.id)
                     plan.append((entry.problem_areas[0], entry, pathway))
                     picked += 1
@@ -311,7 +311,7 @@ class OfflineComposer:
                 used.add(entry.id)
                 plan.append((area, entry, None))
                 covered.add(area)
-        return plan[:MAX_GOALS]
+        return plan
 
     def _best_goal(self, area: str, inputs: DraftInputs, used: set[str]) -> Entry | None:
         pool = [
@@ -794,6 +794,8 @@ def safety_elements(inputs: DraftInputs) -> list[SafetyElement]:
             if step.key == "findings":
                 items += [f"{f[0].upper()}{f[1:]}." for f in finding.features]
                 items += [f"Intake: “{e}”" for e in finding.evidence[:3]]
+            if step.key == "weapons":
+                items += [f"{INTAKE_QUOTE} “{s}”" for s in means_sentences(record)]
             if step.key == "review" and "Danger Assessment" in case.administered:
                 items.append(f"Danger Assessment at intake: {case.administered['Danger Assessment']:g}.")
             if step.prompt and not (step.key == "safe-contact" and len(items) > len(step.items)):

@@ -56,7 +56,7 @@ def plan_pathways(case: CasePicture, pathways: Pathways) -> list[Pathway]:
     chosen: list[Pathway] = []
     others = 0
     urgent = [p for p in case.presentations if p.weight >= 8 and pathways.by_id[p.pathway].areas]
-    limit = max(1, MAX_PRESENTATIONS - len(urgent))  # fewer other presentations beside urgent ones
+    limit = max(2, MAX_PRESENTATIONS - len(urgent))  # fewer other presentations beside urgent ones
     for presentation in case.presentations:
         pathway = pathways.by_id[presentation.pathway]
         if presentation.weight >= 8 or not pathway.areas:  # risk, or coordination work that adds no goal

@@ -36,6 +36,14 @@ _CURRENT_PARTNER = re.compile(
 )
 #: A relationship the clause says has ended (a partner named in it is not a current one).
 _ENDED = re.compile(r"\b(?:separat\w+|divorc\w+|estranged|widow\w*|late|died|passed away|former|ex)\b", re.I)
+#: People other than a partner who may be the source of danger (a neighbour's threat is not intimate-partner
+#: violence).
+_OTHER_PERPETRATOR = re.compile(
+    r"\b(?:neighbou?rs?|strangers?|colleagues?|co-?workers?|manager|boss|customers?|landlord|grandson|granddaughter|"
+    r"son|daughter|carers?|caregivers?|brother|sister|father|stepfather|mother|stepmother|uncle|cousin|online|"
+    r"gang|flatmate|roommate|classmates?|peers?|teacher|coach|groomer)\b",
+    re.I,
+)
 _PARTNER_IN_DANGER = re.compile(rf"\b{_PARTNER}\b|\b(?:he|she)\s+(?:hit|strangled|choked|punched|threatened)", re.I)
 _CHILDREN = re.compile(
     r"\b(?:her|his|their|my)\s+(?:\w+\s+)?(?:children|kids|sons?|daughters?|baby|infant|toddler|newborn|twins)\b"
@@ -308,12 +316,13 @@ def _conditions(record: IntakeRecord, populations: list[str], focus: list[str], 
     danger = risk.danger_from_others
     conditions: list[str] = []
     danger_words = " ".join(danger.evidence) + " " + record.sections.get(SectionId.RISK.value, "")
-    if (
-        danger.status is RiskStatus.REPORTED
-        and set(danger.features) & set(VIOLENCE_FEATURES)
-        and _PARTNER_IN_DANGER.search(danger_words)
-    ):
-        conditions.append("ipv-present")
+    if danger.status is RiskStatus.REPORTED and set(danger.features) & set(VIOLENCE_FEATURES):
+        # Violence by a partner or ex-partner: named so where the danger is described, or — when the danger names
+        # no one else — a partner or ex-partner is part of the client's life.
+        someone_else = _OTHER_PERPETRATOR.search(danger_words) and not _PARTNER_IN_DANGER.search(danger_words)
+        partnered = any(_PARTNER_IN_DANGER.search(t) for t in all_text)
+        if _PARTNER_IN_DANGER.search(danger_words) or (partnered and not someone_else):
+            conditions.append("ipv-present")
     if risk.medical.status is RiskStatus.REPORTED:
         conditions.append("medical-instability")
     if "restrictive eating with physical instability" in risk.medical.features or _affirmed(
@@ -459,6 +468,10 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
             presentations.append(
                 Presentation(pathway=pathway.id, label=pathway.label, evidence=[e for _, e in hits], weight=weight)
             )
+    present = {p.pathway for p in presentations}
+    for presentation in presentations:  # substance use beside psychosis or self-harm is part of the risk
+        if set(pathways.by_id[presentation.pathway].urgent_with) & present:
+            presentation.weight = max(presentation.weight, 8)
     presentations.sort(key=lambda p: -p.weight)
     constraints = [
         Constraint(kind=kind, quote=sentence[:300])

@@ -102,6 +102,9 @@ class Pathway(_Frozen):
     avoid_tags: tuple[str, ...] = Field(default=(), description="Library tags never drafted for this presentation.")
     instruments: tuple[str, ...] = Field(default=(), description="Instruments to track, or recommend if not given.")
     scope: str = Field(default="", description="What of this presentation lies outside a psychotherapy plan.")
+    urgent_with: tuple[str, ...] = Field(
+        default=(), description="Pathways beside which this one is planned as urgently as they are."
+    )
     sources: str
 
 
@@ -216,6 +219,9 @@ def load_pathways(
         for tag in p.avoid_tags:
             if tag not in tags:
                 fail(p.id, "avoid_tags", f"no library entry carries the tag '{tag}' (a typo would avoid nothing)")
+        for other in p.urgent_with:
+            if other not in {q.id for q in data.pathways}:
+                fail(p.id, "urgent_with", f"'{other}' is not a pathway")
         for referral in p.referrals:
             if referral.service not in services:
                 fail(p.id, "referrals", f"unknown service '{referral.service}'")
