@@ -61,7 +61,8 @@ ELEMENTS: dict[str, str] = {
     "means-safety-firearm": (
         r"(?:remov|lock|stor|restrict|secur)\w* .{0,40}(?:firearm|gun|rifle|shotgun)|(?:firearm|gun|"
         r"rifle|shotgun)s? .{0,30}(?:removed|locked|stored|secured)|"
-        r"Means mentioned at intake: .*(?:firearm|gun)"
+        r"(?:Intake|at intake): “[^”]*(?:firearm|gun|rifle|shotgun|revolver|pistol)|"
+        r"Means mentioned at intake: .*(?:firearm|gun|rifle|shotgun|revolver|pistol)"
     ),
     "weight-restoration": (
         r"weight restoration|restor\w* (?:a healthy )?weight|regain\w* weight|weight gain|"

@@ -841,6 +841,11 @@ def referrals(inputs: DraftInputs) -> list[Referral]:
 def scope_notes(inputs: DraftInputs) -> list[str]:
     """What the plan does not cover and who does: each pathway's scope note and each out-of-scope presentation."""
     notes = [p.scope for p in inputs.pathways if p.scope]
+    if not any(p.areas for p in inputs.pathways):
+        notes.append(
+            "No clinical pathway fits this intake's presentation: the goals come from the library's nearest problem "
+            "areas. Check that they fit, and consider specialist assessment or referral."
+        )
     notes += [f"{item.label}: {item.note} (intake: “{item.quote}”)" for item in inputs.case.out_of_scope]
     return list(dict.fromkeys(notes))
 

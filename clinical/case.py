@@ -38,10 +38,17 @@ _CURRENT_PARTNER = re.compile(
 _ENDED = re.compile(r"\b(?:separat\w+|divorc\w+|estranged|widow\w*|late|died|passed away|former|ex)\b", re.I)
 #: People other than a partner who may be the source of danger (a neighbour's threat is not intimate-partner
 #: violence).
+_OTHERS = (
+    r"(?:neighbou?rs?|strangers?|colleagues?|co-?workers?|manager|boss|customers?|landlord|grandson|granddaughter|"
+    r"son|daughter|carers?|caregivers?|brother|sister|father|stepfather|mother|stepmother|uncle|cousin|"
+    r"gang|flatmate|roommate|classmates?|peers?|teacher|coach|groomer|someone online|a man|men)"
+)
+#: Someone other than a partner named as the source of danger ("threatened by a neighbour", "the grandson took her
+#: card"): a neighbour's threat is not intimate-partner violence. A coworker who escorts her is not the danger.
 _OTHER_PERPETRATOR = re.compile(
-    r"\b(?:neighbou?rs?|strangers?|colleagues?|co-?workers?|manager|boss|customers?|landlord|grandson|granddaughter|"
-    r"son|daughter|carers?|caregivers?|brother|sister|father|stepfather|mother|stepmother|uncle|cousin|online|"
-    r"gang|flatmate|roommate|classmates?|peers?|teacher|coach|groomer)\b",
+    rf"\b(?:by|from)\s+(?:an?\s+|her\s+|his\s+|their\s+|the\s+)?(?:former\s+)?{_OTHERS}\b|"
+    rf"\b{_OTHERS}(?:'s)?\s+(?:\w+\s+)?(?:threat\w*|hit\w*|assault\w*|attack\w*|stalk\w*|abus\w*|strangl\w*|"
+    r"punch\w*|beat\w*|groom\w*|exploit\w*|took|taking|harass\w*|intimidat\w*)",
     re.I,
 )
 _PARTNER_IN_DANGER = re.compile(rf"\b{_PARTNER}\b|\b(?:he|she)\s+(?:hit|strangled|choked|punched|threatened)", re.I)

@@ -43,6 +43,12 @@ CASES = {
         "orientation": "IPT, role transition.",
         "logistics": LOGISTICS,
     },
+    "unmatched": {
+        "identifying": "Ray, 52.",
+        "presenting_problem": "Wants help deciding whether to sell the family business.",
+        "risk": "Denies SI, self-harm, HI.",
+        "logistics": LOGISTICS,
+    },
     "mania": {
         "identifying": "Tom, 33, he/him.",
         "presenting_problem": "Low mood now, but last month a hypomanic spell: not slept for days, spent his savings.",
@@ -107,3 +113,9 @@ def test_possible_mania_is_named_outside_the_plan_and_referred(plans):
     plan = plans["mania"]
     assert any("mania" in note.lower() for note in plan.scope_notes)
     assert "Psychiatric assessment" in {r.service for r in plan.referrals}
+
+
+def test_a_presentation_no_pathway_fits_says_so_at_the_top(plans):
+    """With no pathway for the presentation, the draft says so instead of pretending."""
+    assert any(note.startswith("No clinical pathway fits") for note in plans["unmatched"].scope_notes)
+    assert not any(note.startswith("No clinical pathway fits") for note in plans["psychosis"].scope_notes)
