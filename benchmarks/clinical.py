@@ -147,12 +147,19 @@ def has_element(plan: TreatmentPlan, element: str) -> bool:
     return False
 
 
-def holds(plan: TreatmentPlan, check: dict, service_labels: dict[str, str], positive: bool) -> bool:
-    """Whether the statement `check` is true of the plan (for a must item) — the caller negates for must-not."""
+def holds(
+    plan: TreatmentPlan, check: dict, service_labels: dict[str, str], positive: bool, entries: dict | None = None
+) -> bool:
+    """Whether the statement `check` is true of the plan (for a must item) — the caller negates for must-not. A goal
+    is about an area when that is its problem area or one its library entry serves (a perinatal mood goal is about
+    depression too)."""
     ((kind, value),) = check.items()
     match kind:
         case "goal_about":
-            return any(g.problem_area == value for g in plan.goals)
+            served = {
+                a for g in plan.goals for s in g.sources if (e := (entries or {}).get(s)) for a in e.problem_areas
+            }
+            return any(g.problem_area == value for g in plan.goals) or value in served
         case "safety_plan":
             if value == "suicide":
                 return plan.safety_plan is not None
@@ -212,13 +219,13 @@ def evaluate(half: str, context: IntakeContext, index: LibraryIndex, library) ->
         instrumented += sum(1 for o in plan.objectives() if o.baseline is not None)
         for item in spec.get("must", []):
             must += 1
-            if holds(plan, item["check"], labels, positive=True):
+            if holds(plan, item["check"], labels, positive=True, entries=library.by_id):
                 must_hit += 1
             else:
                 misses.append(f"{name}: MUST {item['check']} — {item['says']}")
         for item in spec.get("must_not", []):
             never += 1
-            if not holds(plan, item["check"], labels, positive=False):
+            if not holds(plan, item["check"], labels, positive=False, entries=library.by_id):
                 never_hit += 1
             else:
                 misses.append(f"{name}: MUST NOT {item['check']} — {item['says']}")

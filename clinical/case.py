@@ -249,6 +249,7 @@ class CasePicture(BaseModel):
     out_of_scope: list[OutOfScopeFinding] = Field(default_factory=list)
     administered: dict[str, float] = Field(default_factory=dict, description="Instrument → latest intake score.")
     planned: list[str] = Field(default_factory=list, description="Ids of the pathways the plan follows, in order.")
+    client_words: list[str] = Field(default_factory=list, description="The client's quoted words, verbatim.")
 
     @property
     def primary_orientation(self) -> str | None:
@@ -519,6 +520,7 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
         named_referrals=named,
         out_of_scope=out_of_scope,
         administered={name: m.score for name, m in latest.items()},
+        client_words=list(record.client_words),
     )
 
 

@@ -78,6 +78,15 @@ def fit_check(plan: TreatmentPlan, entries: Mapping[str, Entry], pathways: Pathw
         )
     for note in plan.scope_notes:
         flag("fit-out-of-scope", "warning", f"Outside this plan: {note}", "scope_notes")
+    if case is not None and case.client_words:
+        for g, goal in enumerate(plan.goals):
+            if goal.client_words and goal.client_words.strip("“”\"' ") not in case.client_words:
+                flag(
+                    "fit-quote-not-intake",
+                    "warning",
+                    f"The words beside goal {g + 1} are not quoted in the intake (the client's words stay verbatim).",
+                    f"goals[{g}]",
+                )
     quotes = [g.client_words for g in plan.goals if g.client_words]
     for quote in {q for q in quotes if quotes.count(q) > 1}:
         flag(

@@ -145,7 +145,9 @@ def record_with_identifiers() -> IntakeRecord:
 #: A client harmed by her husband (strangulation, his handgun, threats, children at home), as a clinician writes it.
 IPV = {
     "identifying": "Dana, 34, she/her. Lives with her husband and their two children (6 and 9).",
-    "presenting_problem": "Three weeks ago her husband strangled her during an argument; she lost consciousness.",
+    "presenting_problem": "Three weeks ago her husband strangled her during an argument; she lost consciousness. "
+    '"I honestly thought I was going to die."',
+    "client_goals": '"I want the kids to stop being scared."',
     "symptoms": "Nightmares, startles easily. PHQ-9 today: 15. PCL-5 = 46.",
     "risk": "Husband keeps a handgun in the bedside drawer and has threatened to kill her. Children at home heard it. "
     "Denies SI, self-harm or HI.",

@@ -127,3 +127,12 @@ def test_unassessed_risk_needs_an_item_to_assess_it(drafted, library):
     )
     plan = plan.model_copy(update={"interventions": [*plan.interventions, assessing]})
     assert "fit-risk-unassessed" not in codes(plan, library)
+
+
+def test_words_the_intake_never_quoted_are_questioned(drafted, library):
+    """Words beside a goal that the intake does not quote are a point to consider; quoted ones are not."""
+    quoted = drafted.case.client_words[0]
+    goals = [drafted.goals[0].model_copy(update={"client_words": quoted}), *drafted.goals[1:]]
+    assert "fit-quote-not-intake" not in codes(drafted.model_copy(update={"goals": goals}), library, "warning")
+    goals[0] = goals[0].model_copy(update={"client_words": "I am fine with couples therapy"})
+    assert "fit-quote-not-intake" in codes(drafted.model_copy(update={"goals": goals}), library, "warning")
