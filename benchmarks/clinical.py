@@ -61,7 +61,8 @@ ELEMENTS: dict[str, str] = {
     "means-safety-firearm": (
         r"(?:remov|lock|stor|restrict|secur)\w* .{0,40}(?:firearm|gun|rifle|shotgun)|(?:firearm|gun|"
         r"rifle|shotgun)s? .{0,30}(?:removed|locked|stored|secured)|"
-        r"(?:Intake|at intake): “[^”]*(?:firearm|gun|rifle|shotgun|revolver|pistol)|"
+        r"(?:Intake|at intake): “(?:(?!\b(?:no|not|none|sold|denies|never)\b)[^”])*"
+        r"(?:firearm|gun|rifle|shotgun|revolver|pistol)|"
         r"Means mentioned at intake: .*(?:firearm|gun|rifle|shotgun|revolver|pistol)"
     ),
     "weight-restoration": (

@@ -20,6 +20,9 @@ RISK_FEATURES = frozenset((*DANGER_FEATURES, *PSYCHOSIS_FEATURES, *MEDICAL_FEATU
 #: Risk areas and the kind of risk each answers: planned only when that kind is reported now (a history of it is
 #: monitored, not made a goal).
 _RISK_AREAS = {"self-harm": RiskKind.SELF_HARM, "suicidality": RiskKind.SUICIDE}
+#: The least evidence for a presentation with goals of its own (a name in the presenting problem; a word anywhere in
+#: the intake only supports one, unless it sits beside psychosis or self-harm).
+MIN_WEIGHT = 3
 #: The most presentations a first plan addresses besides those reported as risk (a plan for everything is a plan
 #: for nothing).
 MAX_PRESENTATIONS = 3
@@ -61,6 +64,8 @@ def plan_pathways(case: CasePicture, pathways: Pathways) -> list[Pathway]:
         pathway = pathways.by_id[presentation.pathway]
         if presentation.weight >= 8 or not pathway.areas:  # risk, or coordination work that adds no goal
             chosen.append(pathway)
+        elif presentation.weight < MIN_WEIGHT:
+            continue  # a passing mention elsewhere in the intake is not a presentation to plan for
         elif others < limit:
             chosen.append(pathway)
             others += 1
