@@ -278,9 +278,10 @@ def main() -> None:
     if show:
         print("\n".join(results["tuning"]["misses"]))
     public = {h: {k: v for k, v in r.items() if k != "misses"} for h, r in results.items()}
-    print(markdown(public))
-    if not show:
-        report.save("clinical", public)
+    if show:
+        print(markdown(public))
+    else:
+        report("clinical", public, markdown(public))
 
 
 if __name__ == "__main__":
