@@ -31,7 +31,7 @@ from clinical.plan import (
     TreatmentPlan,
 )
 from clinical.record import IntakeRecord, Measure, SectionId
-from clinical.risk import RiskKind, RiskStatus
+from clinical.risk import RiskKind
 from knowledge.index import LibraryIndex
 from knowledge.loader import Library
 from knowledge.models import Category, Entry, Kind
@@ -225,10 +225,7 @@ class OfflineComposer:
         interventions = self._orientation_share(interventions, goals, inputs, used)
         if not record.risk.assessed:
             interventions += self._risk_assessment(len(interventions), used)
-        safety_needed = record.risk.calls_for_safety_plan or (
-            any("suicide" in p.safety for p in inputs.pathways)
-            and (record.risk.status(RiskKind.SUICIDE) is RiskStatus.REPORTED or bool(record.risk.self_harm))
-        )
+        safety_needed = record.risk.calls_for_safety_plan  # Stanley–Brown: suicide, self-harm, commands to die
         if case.client_means and not safety_needed and MEANS_SAFETY not in used:
             # Means the client holds are counselled on even without reported suicidal thoughts (cognitive change,
             # alcohol, a family history): the intake's own words about them go with it.
@@ -238,10 +235,6 @@ class OfflineComposer:
             interventions.append(item.model_copy(update={"description": f"{item.description} {agreed}".strip()}))
 
         client_goals = self._attach_client_words(goals, record)
-        safety_needed = record.risk.calls_for_safety_plan or (
-            any("suicide" in p.safety for p in inputs.pathways)
-            and (record.risk.status(RiskKind.SUICIDE) is RiskStatus.REPORTED or bool(record.risk.self_harm))
-        )
         recommended = self._recommended(inputs)
         plan = TreatmentPlan(
             client=record.client,

@@ -213,8 +213,10 @@ def test_intake_to_signed_plan_and_downloads(app_server, tabs, shots):
     settled(page)
     box = page.get_by_role("textbox", name="Formulation")
     lines = box.input_value().splitlines()
-    for heading, text in COMPLETIONS.items():
-        lines = [f"{heading}: {text}" if line.startswith(f"{heading}:") else line for line in lines]
+    for n, line in enumerate(lines):  # every heading still blank, in the orientations' templates
+        heading = line.partition(":")[0]
+        if "[to complete]" in line:
+            lines[n] = f"{heading}: {COMPLETIONS.get(heading, 'worked out with the client in the first sessions.')}"
     box.fill("\n".join(lines))
     page.get_by_role("button", name="Save overview").click()
     expect(page.get_by_text("Saved as version 3")).to_be_visible()
