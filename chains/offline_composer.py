@@ -130,7 +130,7 @@ class OfflineComposer:
         score = -rank * 0.1 + self._fit(entry, inputs.case)
         if goal.id in entry.goals:
             score += 3
-        if entry.measure and entry.measure in inputs.case.administered:
+        if entry.measure and entry.measure in inputs.case.administered and _fits(entry.measure, goal):
             score += 5  # a baseline from the intake makes the objective measurable from day one
         return score
 
@@ -344,7 +344,14 @@ class OfflineComposer:
     def _instruments_for(pathway: Pathway | None, area: str, inputs: DraftInputs, tracked: set[str]) -> list[str]:
         """Administered instruments that fit this goal (its pathway names them, or they measure its area) and that
         no objective tracks yet; at most two."""
-        names = [*(pathway.instruments if pathway else ()), *(n for n, a in MEASURED_AREAS.items() if area in a)]
+        names = [
+            *(
+                n
+                for n in (pathway.instruments if pathway else ())
+                if n not in MEASURED_AREAS or area in MEASURED_AREAS[n]
+            ),
+            *(n for n, a in MEASURED_AREAS.items() if area in a),
+        ]
         fitting = []
         for name in dict.fromkeys(names):
             catalogued = instrument(name)
@@ -584,6 +591,12 @@ _SAFETY_AREAS = frozenset({"suicidality", "self-harm", "ipv"})
 _SAFETY_WORK = (Category.CRISIS_SAFETY, Category.EVALUATION)
 #: Instruments that each measure depressive symptoms: one given at intake is enough for a depression baseline.
 _DEPRESSION_MEASURES = frozenset({"PHQ-9", "PHQ-A", "BDI-II", "GDS-15", "EPDS", "K10", "CORE-10", "CORE-OM"})
+
+
+def _fits(measure: str, goal: Entry) -> bool:
+    """Whether an instrument measures what a goal is about (a safety goal is not measured by a symptom scale)."""
+    areas = MEASURED_AREAS.get(measure)
+    return areas is None or "*" in areas or bool(set(areas) & set(goal.problem_areas))
 
 
 def _latest_measures(record: IntakeRecord) -> dict[str, Measure]:

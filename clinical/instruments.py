@@ -545,7 +545,7 @@ MEASURED_AREAS: dict[str, tuple[str, ...]] = {
     "PSWQ": ("anxiety",),
     "PDSS": ("panic",),
     "SPIN": ("social-anxiety",),
-    "PCL-5": ("trauma", "ipv"),
+    "PCL-5": ("trauma",),
     "PG-13": ("grief",),
     "ISI": ("sleep",),
     "Y-BOCS": ("ocd",),
