@@ -25,7 +25,11 @@ from knowledge.pathways import Pathway, Pathways
 FOCUS_SECTIONS = (SectionId.PRESENTING_PROBLEM, SectionId.SYMPTOMS, SectionId.IDENTIFYING, SectionId.CLIENT_GOALS)
 #: How many of the intake's ranked problem areas count as presentations on their own.
 LEADING_AREAS = 3
-_PARTNER = r"(?:partner|husband|wife|boyfriend|girlfriend|spouse|fianc[ée]e?|bf|gf|ex|ex-partner|ex-husband|ex-wife)"
+#: A partner or ex-partner ("ex" only as someone's ex, never the prefix of "ex-smoker").
+_PARTNER = (
+    r"(?:partner|husband|wife|boyfriend|girlfriend|spouse|fianc[ée]e?|bf|gf|ex-partner|ex-husband|ex-wife|"
+    r"ex-boyfriend|ex-girlfriend|(?:her|his|their|my|an) ex(?![\w-]))"
+)
 _CURRENT_PARTNER = re.compile(
     r"(?<!\bex-)(?<!\bex )(?<!\blate )(?<!\bformer )(?<!\bdeceased )\b(?:her|his|their|my|"
     r"a|with|lives with|married to)\s+"

@@ -9,6 +9,7 @@ import pytest
 from clinical.case import case_picture, unsuitable
 from clinical.intake_engine import IntakeContext
 from clinical.replay import replay_intake
+from clinical.risk import RiskKind
 from knowledge.models import Entry, Kind
 from knowledge.pathways import pathways_for
 from tests.builders import IPV
@@ -113,3 +114,27 @@ def test_unsuitable_names_the_reason(context, pathways):
     teens = couple_work.model_copy(update={"contraindications": (), "populations": ("adolescent",)})
     assert "population" in unsuitable(teens, case)
     assert unsuitable(couple_work.model_copy(update={"contraindications": ()}), case) is None
+
+
+def test_violence_is_a_partners_only_when_a_partner_is_in_the_picture(context, pathways):
+    """Violence with no partner in the intake (an ex-smoker is no ex) or by a named stranger is not IPV."""
+    alone = picture(
+        {
+            "identifying": "Kim, 45, lives alone. Ex-smoker.",
+            "presenting_problem": "Punched and threatened with a knife last week; fears for her safety.",
+            "risk": "Danger from others: was punched and threatened with a knife; fears for her safety.",
+        },
+        context,
+        pathways,
+    )
+    assert alone.status(RiskKind.DANGER_FROM_OTHERS) == "reported" and "ipv-present" not in alone.conditions
+    stranger = picture(
+        {
+            "identifying": "Lou, 38, lives with her husband.",
+            "presenting_problem": "Attacked by a stranger outside work last month; threatened to kill her.",
+            "risk": "Danger from others: assaulted and threatened by a stranger; fears for her safety.",
+        },
+        context,
+        pathways,
+    )
+    assert "ipv-present" not in stranger.conditions and "partner" in stranger.conditions
