@@ -14,7 +14,7 @@ import re
 from datetime import date, timedelta
 
 from chains.retrieval import DraftInputs
-from clinical.case import CasePicture
+from clinical.case import CasePicture, latest_measures, sentences
 from clinical.fit_check import INTAKE_QUOTE, minimum_days
 from clinical.instruments import MEASURED_AREAS, instrument
 from clinical.plan import (
@@ -166,7 +166,7 @@ class OfflineComposer:
         session = record.session
         interval = session.review_interval_days or DEFAULT_REVIEW_DAYS
         start = session.start_date or inputs.today
-        measures = _latest_measures(record)
+        measures = latest_measures(record.measures)
         goals: list[Goal] = []
         interventions: list[Intervention] = []
         used: set[str] = set()
@@ -599,14 +599,6 @@ def _fits(measure: str, goal: Entry) -> bool:
     return areas is None or "*" in areas or bool(set(areas) & set(goal.problem_areas))
 
 
-def _latest_measures(record: IntakeRecord) -> dict[str, Measure]:
-    latest: dict[str, Measure] = {}
-    for m in record.measures:
-        if m.person is None or m.name not in latest:
-            latest[m.name] = m
-    return latest
-
-
 def _recommendations(inputs: DraftInputs) -> list[tuple[str, str]]:
     """(instrument, pathway label) for each instrument a plan pathway recommends that the intake did not give; one
     per pathway (the first catalogued one that tracks change), skipping a sibling form already given."""
@@ -720,8 +712,7 @@ def formulation(record: IntakeRecord, library: Library) -> str:
 def _precipitants(record: IntakeRecord) -> str:
     """The presenting problem's sentences that say what began or worsened it, and when (verbatim)."""
     text = record.sections.get(SectionId.PRESENTING_PROBLEM.value, "")
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-    return " ".join(s for s in sentences if _PRECIPITANT.search(s))[:600]
+    return " ".join(s for s in sentences(text) if _PRECIPITANT.search(s))[:600]
 
 
 def safety_plan(record: IntakeRecord) -> SafetyPlan:
@@ -767,8 +758,7 @@ _MEANS_WORDS = re.compile(
 def means_sentences(record: IntakeRecord) -> list[str]:
     """The risk section's sentences about the client's lethal means and what was agreed about them (verbatim)."""
     text = record.sections.get(SectionId.RISK.value, "")
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-    return [s[:300] for s in sentences if _MEANS_WORDS.search(s)][:3]
+    return [s[:300] for s in sentences(text) if _MEANS_WORDS.search(s)][:3]
 
 
 def safety_elements(inputs: DraftInputs) -> list[SafetyElement]:

@@ -16,7 +16,7 @@ from knowledge.models import Entry, Kind
 from knowledge.pathways import Pathway, Pathways, pathways_for
 
 #: Risk features a pathway may name (its `detect.risk_features` and referral `when`).
-RISK_FEATURES = frozenset((*DANGER_FEATURES, *PSYCHOSIS_FEATURES, *MEDICAL_FEATURES, "active-suicide-risk"))
+RISK_FEATURES = frozenset((*DANGER_FEATURES, *PSYCHOSIS_FEATURES, *MEDICAL_FEATURES))
 #: Risk areas and the kind of risk each answers: planned only when that kind is reported now (a history of it is
 #: monitored, not made a goal).
 _RISK_AREAS = {"self-harm": RiskKind.SELF_HARM, "suicidality": RiskKind.SUICIDE}

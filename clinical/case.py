@@ -278,7 +278,8 @@ class CasePicture(BaseModel):
         return any(c.kind == kind for c in self.constraints)
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
+    """A section's sentences (and lines), stripped, as the intake wrote them."""
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
 
 
@@ -389,7 +390,8 @@ def _conditions(record: IntakeRecord, populations: list[str], focus: list[str], 
     return conditions
 
 
-def _latest(measures: list[Measure]) -> dict[str, Measure]:
+def latest_measures(measures: list[Measure]) -> dict[str, Measure]:
+    """Each instrument's score to plan from: the last written administration (the first person's, per person)."""
     latest: dict[str, Measure] = {}
     for m in measures:  # the last written administration of each instrument (the intake's own, usually)
         if m.person is None or m.name not in latest:
@@ -465,9 +467,7 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
     conditions = _conditions(record, populations, focus, all_text)
     risk = record.risk
     features = {f for kind in RiskKind for f in risk.finding(kind).features}
-    if conditions and "active-suicide-risk" in conditions:
-        features.add("active-suicide-risk")
-    latest = _latest(record.measures)
+    latest = latest_measures(record.measures)
     presentations = []
     for pathway in pathways.pathways:
         if pathway.populations and not set(pathway.populations) & set(populations):
@@ -488,13 +488,13 @@ def case_picture(record: IntakeRecord, pathways: Pathways) -> CasePicture:
     constraints = [
         Constraint(kind=kind, quote=sentence[:300])
         for section in (SectionId.ORIENTATION, SectionId.LOGISTICS, SectionId.RISK)
-        for sentence in _sentences(record.sections.get(section.value, ""))
+        for sentence in sentences(record.sections.get(section.value, ""))
         for kind, pattern in _CONSTRAINTS.items()
         if pattern.search(sentence) and (kind != "sequence" or section is SectionId.ORIENTATION)
     ]
     named = []
     for text in all_text:
-        for sentence in _sentences(text):
+        for sentence in sentences(text):
             if not _REFERRAL_CUE.search(sentence):
                 continue
             for service, pattern in _NAMED_SERVICES:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from clinical.case import CasePicture, unsuitable
+from clinical.extraction.dates import NUMBER_WORDS
 from clinical.instruments import instrument
 from clinical.plan import GAP_MARKERS, TreatmentPlan
 from clinical.risk import RiskKind, RiskStatus
@@ -35,7 +36,6 @@ _DURATION = re.compile(
     r"|\b(?P<n2>\d+|two|three|four|five|six|seven|eight|ten|twelve)\s+(?P<unit2>weeks?|months?)\s+in a row\b",
     re.I,
 )
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12}
 _MEANS = {
     "firearm": re.compile(r"\b(?:firearms?|guns?|rifles?|shotguns?|handguns?|pistols?)\b", re.I),
     "medications": re.compile(r"\b(?:medications?|pills|tablets|overdose)\b", re.I),
@@ -50,7 +50,7 @@ def minimum_days(text: str) -> int:
     longest = 0
     for m in _DURATION.finditer(text):
         raw = (m.group("n") or m.group("n2")).lower()
-        n = _NUMBERS.get(raw) or int(raw)
+        n = NUMBER_WORDS.get(raw) or int(raw)
         unit = (m.group("unit") or m.group("unit2")).lower()
         longest = max(longest, n * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1))
     return longest
